@@ -1,0 +1,108 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 convox.convox contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+# FOR INTERNAL COLLECTION USE ONLY.
+# The interfaces in this file are meant for use within the convox.convox collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+
+"""The module wrapper: connection options, one client per run, and clean failures."""
+
+from __future__ import annotations
+
+import copy
+from contextlib import contextmanager
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.convox.convox.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    ConvoxAPIError,
+    ConvoxClient,
+    ConvoxError,
+)
+from ansible_collections.convox.convox.plugins.module_utils._connection import (
+    CONNECTION_ARGSPEC,
+    resolve_connection,
+)
+
+
+class ConvoxModule(AnsibleModule):
+    """An AnsibleModule that takes the shared connection options and owns one API client.
+
+    Modules declare only their own options; ``client`` is created on first use so that
+    argument errors fail before any credential is looked up.
+    """
+
+    def __init__(self, argument_spec=None, **kwargs):
+        spec = copy.deepcopy(CONNECTION_ARGSPEC)
+        spec.update(argument_spec or {})
+        super().__init__(argument_spec=spec, **kwargs)
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            settings = resolve_connection(self.params)
+            self._client = ConvoxClient(settings, warn=self.warn, debug=self.debug)
+        return self._client
+
+    def _finish(self, result):
+        # Argument errors fail inside AnsibleModule.__init__, before _client exists.
+        client = getattr(self, '_client', None)
+        if client is not None:
+            result.setdefault('api_retries', client.retry_count)
+            client.close()
+        return result
+
+    def exit_json(self, **kwargs):
+        super().exit_json(**self._finish(kwargs))
+
+    def fail_json(self, msg, **kwargs):
+        super().fail_json(msg=msg, **self._finish(kwargs))
+
+    def fail_from_error(self, error, **result):
+        """Fail the task with everything useful about a client error and nothing secret.
+
+        The client guarantees that its messages carry no credential or env value,
+        so the message and the request facts can be returned as they are.
+        """
+        if isinstance(error, ConvoxAPIError):
+            result.update(
+                status_code=error.status_code,
+                request_id=error.request_id,
+                method=error.method,
+                path=error.path,
+            )
+        self.fail_json(msg=str(error), **result)
+
+    @contextmanager
+    def api_errors(self, result=None):
+        """Turn any client error raised in the block into a clean ``fail_json``.
+
+        ``result`` is the dict the module fills as it goes (for example ``changed``);
+        it is read at failure time, so a failure half-way still tells what was done.
+        """
+        try:
+            yield
+        except ConvoxError as error:
+            self.fail_from_error(error, **(result or {}))
+
+
+def snake_keys(value, opaque=('parameters', 'outputs', 'env', 'environment', 'labels')):
+    """Return API JSON with ``-`` in keys turned into ``_`` (Jinja's dot notation needs identifiers).
+
+    Maps whose keys are user data (app parameters, env, labels) are copied unchanged.
+    """
+    if isinstance(value, dict):
+        return dict(
+            (key.replace('-', '_'), item if key in opaque else snake_keys(item, opaque))
+            for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return [snake_keys(item, opaque) for item in value]
+    return value

@@ -1,0 +1,262 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 convox.convox contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: convox_api
+short_description: Call any route of the Convox rack API
+version_added: 1.0.0
+description:
+  - The escape hatch for what no other module of the collection covers - any method, any path of the
+    Convox rack API, with the collection's connection options, retries, error handling and secret hygiene.
+  - Form fields, query parameters and headers are encoded the way the rack reads them - a dict value becomes the
+    single URL-encoded field the rack expects for maps (for example C(parameters)), a boolean becomes V(true) or
+    V(false), a list becomes a comma-separated value.
+  - Prefer the dedicated modules where one exists - they are idempotent and support check and diff mode.
+author:
+  - convox.convox contributors
+options:
+  method:
+    description:
+      - The HTTP method.
+    type: str
+    choices: [GET, POST, PUT, DELETE, HEAD, OPTIONS]
+    default: GET
+  path:
+    description:
+      - The API path, starting with C(/), for example C(/apps/myapp/releases). Percent-encode special characters yourself.
+      - Put query parameters in O(params), not in the path.
+    type: str
+    required: true
+  params:
+    description:
+      - Query string parameters.
+    type: dict
+  data:
+    description:
+      - Form fields, sent as C(application/x-www-form-urlencoded).
+      - Mutually exclusive with O(body_path).
+    type: dict
+  headers:
+    description:
+      - Extra request headers; some rack routes (for example running a process) take their options as headers.
+      - C(Authorization) and C(Rack) come from the connection options and cannot be set here.
+    type: dict
+  body_path:
+    description:
+      - A file sent as the raw request body (C(application/octet-stream)), streamed from disk with constant memory -
+        for example a source tarball for C(POST /apps/{app}/objects/{key}) or an exported build for
+        C(POST /apps/{app}/builds/import).
+    type: path
+  dest:
+    description:
+      - Write the response body to this file instead of returning it, streamed with constant memory - for example
+        a build export from C(GET /apps/{app}/builds/{id}.tgz). Only with O(method=GET).
+    type: path
+  status_code:
+    description:
+      - The HTTP status codes that count as success. Any other status fails the task with the rack's error message.
+    type: list
+    elements: int
+    default: [200, 202]
+  changed:
+    description:
+      - What to report as C(changed).
+      - By default V(false) for V(GET), V(HEAD) and V(OPTIONS), which do not modify the rack, and V(true) for other methods.
+    type: bool
+notes:
+  - Responses are returned as the rack sends them. Some carry secrets (a release's C(env), registry passwords);
+    set C(no_log: true) on such tasks.
+  - In check mode V(GET), V(HEAD) and V(OPTIONS) requests are sent, since they do not modify the rack;
+    other requests are not sent and C(changed) is predicted from O(changed).
+extends_documentation_fragment:
+  - convox.convox.connection
+  - convox.convox.attributes.action_group
+attributes:
+  check_mode:
+    description: Read requests run in check mode; write requests are skipped and their C(changed) is predicted.
+    support: partial
+  diff_mode:
+    description: The module cannot tell what a request changes.
+    support: none
+  idempotent:
+    description: The module sends the request as asked; whether that is idempotent depends on the route.
+    support: none
+seealso:
+  - module: convox.convox.convox_system_info
+"""
+
+EXAMPLES = r"""
+- name: List the instances of the rack
+  convox.convox.convox_api:
+    path: /instances
+  register: instances
+
+- name: Mint a read-only JWT for lookups (valid for 4 hours)
+  convox.convox.convox_api:
+    method: POST
+    path: /system/jwt/token
+    data:
+      role: read
+      durationInHour: 4
+    changed: false
+  register: jwt
+  no_log: true
+
+- name: Set app parameters (the dict is sent as the single encoded field the rack expects)
+  convox.convox.convox_api:
+    method: PUT
+    path: /apps/myapp
+    data:
+      parameters:
+        BuildCpu: "512"
+        BuildMem: "1024"
+
+- name: Treat a missing app as a normal answer
+  convox.convox.convox_api:
+    path: /apps/maybe-there
+    status_code: [200, 404]
+  register: maybe
+
+- name: Export a build to a file
+  convox.convox.convox_api:
+    path: /apps/myapp/builds/BABCDEFGHIJ.tgz
+    dest: /tmp/myapp-build.tgz
+"""
+
+RETURN = r"""
+status:
+  description: The HTTP status code of the response.
+  returned: when a request was sent
+  type: int
+  sample: 200
+request_id:
+  description: The rack's C(Request-Id) for the request, to quote in a support request.
+  returned: when the rack sent one
+  type: str
+  sample: 3f2a9c1b7d4e
+content_type:
+  description: The C(Content-Type) of the response.
+  returned: when a request was sent
+  type: str
+  sample: application/json
+json:
+  description: The decoded body of a JSON response.
+  returned: when the response is JSON and O(dest) is not set
+  type: raw
+  sample: [{"name": "myapp", "status": "running"}]
+content:
+  description: The body of a response that is not JSON.
+  returned: when the response is not JSON and O(dest) is not set
+  type: str
+  sample: "ok\n"
+error:
+  description: The rack's error message, for an error status accepted by O(status_code).
+  returned: when the status is an error listed in O(status_code)
+  type: str
+  sample: "app not found: maybe-there"
+dest:
+  description: The file the body was written to.
+  returned: when O(dest) is set
+  type: str
+api_retries:
+  description: How many times a request was retried after a transient failure.
+  returned: always
+  type: int
+  sample: 0
+"""
+
+from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxAPIError, encode_fields
+from ansible_collections.convox.convox.plugins.module_utils._module import ConvoxModule
+
+READ_METHODS = ('GET', 'HEAD', 'OPTIONS')
+RESERVED_HEADERS = ('authorization', 'rack')
+
+
+def validate(module):
+    path = module.params['path']
+    # The path is joined to the rack's base URL: refuse anything that could point the
+    # credentials at another host or smuggle a query past the encoder.
+    if not path.startswith('/') or path.startswith('//') or '?' in path or '#' in path or any(ch.isspace() for ch in path):
+        module.fail_json(msg="path must be an API path starting with '/' without spaces, '?' or '#' (put query parameters in params): %r" % path)
+    reserved = [name for name in (module.params['headers'] or {}) if name.lower() in RESERVED_HEADERS]
+    if reserved:
+        module.fail_json(msg='headers may not set %s: they come from the connection options' % ', '.join(sorted(reserved)))
+    if module.params['dest'] and module.params['method'] != 'GET':
+        module.fail_json(msg='dest needs method GET')
+
+
+def send(module):
+    params = module.params
+    client = module.client
+    fields = dict(
+        params=encode_fields(params['params']),
+        headers=encode_fields(params['headers']),
+    )
+    if params['dest']:
+        return client.download(params['path'], params['dest'], **fields), dict(dest=params['dest'])
+    if params['body_path']:
+        return client.upload(params['method'], params['path'], params['body_path'], **fields), {}
+    return client.request(params['method'], params['path'], data=encode_fields(params['data']), **fields), {}
+
+
+def describe(response):
+    result = dict(status=response.status, content_type=response.headers.get('Content-Type', ''))
+    if response.request_id:
+        result['request_id'] = response.request_id
+    return result
+
+
+def main():
+    module = ConvoxModule(
+        argument_spec=dict(
+            method=dict(type='str', choices=['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS'], default='GET'),
+            path=dict(type='str', required=True),
+            params=dict(type='dict'),
+            data=dict(type='dict'),
+            headers=dict(type='dict'),
+            body_path=dict(type='path'),
+            dest=dict(type='path'),
+            status_code=dict(type='list', elements='int', default=[200, 202]),
+            changed=dict(type='bool'),
+        ),
+        mutually_exclusive=[('data', 'body_path'), ('dest', 'body_path')],
+        supports_check_mode=True,
+    )
+    validate(module)
+    method = module.params['method']
+    changed = module.params['changed']
+    if changed is None:
+        changed = method not in READ_METHODS
+    result = dict(changed=changed)
+
+    if module.check_mode and method not in READ_METHODS:
+        module.exit_json(msg='%s %s not sent in check mode' % (method, module.params['path']), **result)
+
+    with module.api_errors(result):
+        try:
+            response, extra = send(module)
+        except ConvoxAPIError as error:
+            if error.status_code not in module.params['status_code']:
+                raise
+            # The rack refused the request, so nothing changed, whatever the method.
+            result.update(changed=False, status=error.status_code, error=error.message)
+            if error.request_id:
+                result['request_id'] = error.request_id
+            module.exit_json(**result)
+        result.update(describe(response), **extra)
+        if response.status not in module.params['status_code']:
+            module.fail_json(msg='%s %s answered %d, expected one of %s' % (
+                method, module.params['path'], response.status, module.params['status_code']), **result)
+        if not extra:
+            body = response.json() if response.is_json else response.text
+            result['json' if response.is_json else 'content'] = body
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
