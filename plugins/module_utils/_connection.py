@@ -1,0 +1,331 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 convox.convox contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+# FOR INTERNAL COLLECTION USE ONLY.
+# The interfaces in this file are meant for use within the convox.convox collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+
+"""Connection options and how they resolve to one rack endpoint with credentials.
+
+Every module takes ``CONNECTION_ARGSPEC``; plugins pass the same option names, read through
+their config manager. ``resolve_connection(options)`` turns them into ``ConnectionSettings``,
+field by field, first match wins:
+
+* host: option ``host`` -> ``$CONVOX_HOST`` -> ``$RACK_URL`` -> CLI ``racks/<rack>`` (a direct rack URL)
+  -> CLI ``console`` (v3) or ``host`` (v2) file.
+* rack: option ``rack`` -> ``$CONVOX_RACK`` -> CLI ``rack`` file -> CLI ``current`` (``{"name", "type"}``).
+  A rack that is neither empty nor the host itself means console mode: every request
+  carries ``Rack: <rack>``. A rack reached through ``RACK_URL`` or ``racks/<name>`` is direct.
+* API key: option ``api_key`` -> ``$CONVOX_PASSWORD`` -> the password in the host's URL
+  (``RACK_URL``, ``racks/<name>``, or ``host`` itself) -> CLI ``auth`` JSON (host -> key).
+* user: option ``api_user`` -> the user in the URL the key came from -> ``convox``.
+* CLI settings directory: option ``config_dir`` -> ``$CONVOX_CONFIG`` -> ``$XDG_CONFIG_HOME/convox``
+  (``~/.config/convox``) -> the v2 CLI's ``~/.convox``; the first that exists.
+
+Modules get the environment through the argspec's ``env_fallback``; plugins pass already
+resolved options, so the resolver applies the same variables to options left unset: one place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from urllib.parse import unquote, urlsplit
+
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.convox.convox.plugins.module_utils._client import (
+    DEFAULT_TIMEOUT,
+    DEFAULT_USER,
+    RETRY_DEFAULTS,
+    ConnectionSettings,
+    ConvoxConfigError,
+    RetrySettings,
+)
+
+__all__ = ('CONNECTION_ARGSPEC', 'ConnectionSettings', 'RetrySettings', 'resolve_connection')
+
+ENV_HOST = 'CONVOX_HOST'
+ENV_PASSWORD = 'CONVOX_PASSWORD'
+ENV_RACK = 'CONVOX_RACK'
+ENV_CONFIG = 'CONVOX_CONFIG'
+ENV_RACK_URL = 'RACK_URL'
+ENV_ACTOR = 'CONVOX_ACTOR'
+
+CONNECTION_ARGSPEC = dict(
+    host=dict(type='str', fallback=(env_fallback, [ENV_HOST])),
+    api_key=dict(type='str', aliases=['password'], no_log=True, fallback=(env_fallback, [ENV_PASSWORD])),
+    # Not a secret: the basic auth user name; `jwt` when api_key is a JWT minted by POST /system/jwt/token.
+    api_user=dict(type='str', no_log=False),
+    rack=dict(type='str', fallback=(env_fallback, [ENV_RACK])),
+    config_dir=dict(type='path', fallback=(env_fallback, [ENV_CONFIG])),
+    validate_certs=dict(type='bool', default=True),
+    ca_path=dict(type='path'),
+    timeout=dict(type='float', default=DEFAULT_TIMEOUT),
+    retries=dict(
+        type='dict',
+        options=dict(
+            max_retries=dict(type='int', default=RETRY_DEFAULTS['max_retries']),
+            backoff_base=dict(type='float', default=RETRY_DEFAULTS['backoff_base']),
+            backoff_max=dict(type='float', default=RETRY_DEFAULTS['backoff_max']),
+            retry_on_500=dict(type='bool', default=RETRY_DEFAULTS['retry_on_500']),
+        ),
+    ),
+)
+
+# Direct rack files are looked up by name under racks/: a name must not walk out of it.
+_RACK_FILE_NAME = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9._-]*\Z')
+# Settings files are small; a huge one is not a settings file.
+_MAX_SETTINGS_FILE = 1024 * 1024
+
+
+class _Endpoint:
+    """A parsed host or URL: the base URL without credentials, plus the credentials it carried."""
+
+    def __init__(self, text, what):
+        text = text.strip()
+        if '://' not in text:
+            text = 'https://' + text
+        # The text may hold a password (RACK_URL): messages below describe it, never quote it.
+        try:
+            parts = urlsplit(text)
+            port = parts.port
+        except ValueError:
+            raise ConvoxConfigError('%s is not a valid host or URL' % what) from None
+        if port == 0:
+            raise ConvoxConfigError('%s has an invalid port' % what)
+        if parts.scheme not in ('http', 'https'):
+            raise ConvoxConfigError('%s must use http:// or https://' % what)
+        if not parts.hostname or parts.query or parts.fragment:
+            raise ConvoxConfigError('%s must be a host name or a URL without query or fragment' % what)
+        self.netloc = parts.netloc.rpartition('@')[2]
+        self.hostname = parts.hostname
+        self.base_url = '%s://%s%s' % (parts.scheme, self.netloc, parts.path.rstrip('/'))
+        self.username = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.what = what
+
+    def auth_keys(self):
+        """The names under which the CLI's auth file may hold this host's key, most exact first."""
+        return (self.netloc.lower(), self.hostname.lower(), self.base_url.lower())
+
+
+class _CliSettings:
+    """The Convox CLI's settings directory, read lazily and defensively.
+
+    Error messages name the file and never its contents: these files hold credentials.
+    """
+
+    def __init__(self, directory):
+        self.directory = directory
+
+    def path(self, *names):
+        return os.path.join(self.directory, *names)
+
+    def _read_text(self, *names):
+        path = self.path(*names)
+        if not os.path.isfile(path):
+            return None
+        try:
+            if os.path.getsize(path) > _MAX_SETTINGS_FILE:
+                raise ConvoxConfigError('the Convox CLI settings file %s is too large to be a settings file' % path)
+            with open(path, 'rb') as handle:
+                return handle.read().decode('utf-8').strip() or None
+        except OSError as exc:
+            raise ConvoxConfigError('cannot read the Convox CLI settings file %s: %s' % (path, exc.strerror or type(exc).__name__)) from None
+        except UnicodeDecodeError:
+            raise ConvoxConfigError('the Convox CLI settings file %s is not UTF-8 text' % path) from None
+
+    def _read_json(self, name, expected_type, shape):
+        text = self._read_text(name)
+        if text is None:
+            return None
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise ConvoxConfigError('the Convox CLI settings file %s is not valid JSON' % self.path(name)) from None
+        if not isinstance(value, expected_type):
+            raise ConvoxConfigError('the Convox CLI settings file %s should hold %s' % (self.path(name), shape))
+        return value
+
+    def auth_key(self, endpoint):
+        """The key stored by ``convox login`` for this host, or None."""
+        auth = self._read_json('auth', dict, 'a JSON object of host to key')
+        if not auth:
+            return None
+        by_host = dict((str(host).strip().rstrip('/').lower(), key) for host, key in auth.items())
+        for name in endpoint.auth_keys():
+            key = by_host.get(name)
+            if key is None and '://' not in name:
+                key = by_host.get('https://' + name)
+            if key is not None:
+                if not isinstance(key, str):
+                    raise ConvoxConfigError('the entry for %s in the Convox CLI settings file %s is not a string'
+                                            % (endpoint.hostname, self.path('auth')))
+                return key or None
+        return None
+
+    def console_host(self):
+        """The console (or v2 rack) host the CLI logged in to, and the file it came from."""
+        for name in ('console', 'host'):
+            host = self._read_text(name)
+            if host:
+                return host, self.path(name)
+        return None, None
+
+    def selected_rack(self):
+        """The rack chosen with ``convox switch``: the legacy ``rack`` file, then ``current``, as the CLI reads them."""
+        rack = self._read_text('rack')
+        if rack:
+            return rack
+        current = self._read_json('current', dict, 'a JSON object with "name" and "type"')
+        if current:
+            name = current.get('name')
+            if name is not None and not isinstance(name, str):
+                raise ConvoxConfigError('the Convox CLI settings file %s has a "name" that is not a string' % self.path('current'))
+            return name or None
+        return None
+
+    def rack_url(self, name):
+        """The URL in ``racks/<name>`` (a direct rack), or None. Terraform racks (directories) are refused."""
+        if not _RACK_FILE_NAME.match(name):
+            return None
+        if os.path.isdir(self.path('racks', name)):
+            raise ConvoxConfigError(
+                'rack %s is a terraform rack of the Convox CLI (%s), whose URL needs terraform to read: set `host` and `api_key` '
+                '(the rack\'s `api` terraform output) or RACK_URL' % (name, self.path('racks', name)))
+        return self._read_text('racks', name)
+
+
+def _config_directory(explicit, environ, home):
+    if explicit:
+        return os.path.expanduser(explicit)
+    home = home or os.path.expanduser('~')
+    config_home = environ.get('XDG_CONFIG_HOME') or os.path.join(home, '.config')
+    candidates = (os.path.join(config_home, 'convox'), os.path.join(home, '.convox'))
+    for directory in candidates:
+        if os.path.isdir(directory):
+            return directory
+    return candidates[0]
+
+
+def _is_host_itself(rack, endpoint):
+    """True when ``rack`` names the endpoint's host (a direct rack named by its host), not ORG/RACK."""
+    text = rack.strip()
+    if '://' not in text:
+        if '/' in text:
+            return False
+        text = 'https://' + text
+    try:
+        hostname = urlsplit(text).hostname
+    except ValueError:
+        return False
+    return hostname is not None and hostname == endpoint.hostname
+
+
+def _rack_url_for(endpoint, environ, direct):
+    """RACK_URL as a second credential source for an explicitly given host, when it names the same host."""
+    if direct or not environ.get(ENV_RACK_URL):
+        return []
+    try:
+        rack_url = _Endpoint(environ[ENV_RACK_URL], ENV_RACK_URL)
+    except ConvoxConfigError:
+        # `host` was given, so RACK_URL is not in use: a malformed one must not fail the task.
+        return []
+    return [rack_url] if rack_url.netloc.lower() == endpoint.netloc.lower() else []
+
+
+def _rack_url_note(endpoint, environ):
+    if not environ.get(ENV_RACK_URL):
+        return '%s is not set' % ENV_RACK_URL
+    if endpoint.what == ENV_RACK_URL:
+        return '%s holds no password' % ENV_RACK_URL
+    return '%s is for another host' % ENV_RACK_URL
+
+
+def _verify(options):
+    try:
+        validate = True if options.get('validate_certs') is None else boolean(options.get('validate_certs'), strict=True)
+    except TypeError:
+        raise ConvoxConfigError('validate_certs must be a boolean') from None
+    ca_path = options.get('ca_path')
+    if not validate:
+        # As in ansible.builtin.uri: not validating wins over a CA bundle.
+        return False
+    if ca_path:
+        ca_path = os.path.expanduser(ca_path)
+        if not os.path.isfile(ca_path):
+            raise ConvoxConfigError('ca_path %s is not a file' % ca_path)
+        return ca_path
+    return True
+
+
+def resolve_connection(options, environ=None, home=None):
+    """Resolve connection options to ``ConnectionSettings`` (see the module docstring for the order).
+
+    ``options`` holds the ``CONNECTION_ARGSPEC`` names (missing or None means unset);
+    ``environ`` and ``home`` default to the process environment and home directory.
+    Raises ConvoxConfigError naming what is missing and every source tried, never a value.
+    """
+    options = options or {}
+    environ = os.environ if environ is None else environ
+
+    def setting(name, env_name=None):
+        value = options.get(name)
+        if value is None or value == '':
+            value = environ.get(env_name) if env_name else None
+        return value or None
+
+    cli = _CliSettings(_config_directory(setting('config_dir', ENV_CONFIG), environ, home))
+    rack = setting('rack', ENV_RACK) or cli.selected_rack()
+
+    # Where the API is. A URL from RACK_URL or racks/<name> is a direct rack with its own credentials.
+    host = setting('host', ENV_HOST)
+    direct = False
+    if host:
+        endpoint = _Endpoint(host, '`host`')
+    elif environ.get(ENV_RACK_URL):
+        endpoint, direct = _Endpoint(environ[ENV_RACK_URL], ENV_RACK_URL), True
+    elif rack and cli.rack_url(rack):
+        endpoint, direct = _Endpoint(cli.rack_url(rack), cli.path('racks', rack)), True
+    else:
+        console_host, console_file = cli.console_host()
+        if not console_host:
+            raise ConvoxConfigError(
+                'no Convox host: set the task option `host` or the environment variable %s, set %s, '
+                'or log in with the Convox CLI (no console or host file in %s)' % (ENV_HOST, ENV_RACK_URL, cli.directory))
+        endpoint = _Endpoint(console_host, console_file)
+
+    # Who we are. The user in a URL belongs to the password in that URL (`jwt:<token>`).
+    username = None
+    url_credentials = [endpoint] + _rack_url_for(endpoint, environ, direct)
+    embedded = next((candidate for candidate in url_credentials if candidate.password), None)
+    if options.get('api_key'):
+        password, source = options['api_key'], 'the option `api_key` (or %s)' % ENV_PASSWORD
+    elif environ.get(ENV_PASSWORD):
+        password, source = environ[ENV_PASSWORD], 'the environment variable %s' % ENV_PASSWORD
+    elif embedded is not None:
+        password, source, username = embedded.password, embedded.what, embedded.username
+    else:
+        password, source = cli.auth_key(endpoint), cli.path('auth')
+    if not password:
+        raise ConvoxConfigError(
+            'no API key for %s: tried the task option `api_key`, the environment variable %s, and the Convox CLI settings '
+            '(%s has no entry for %s; %s)'
+            % (endpoint.hostname, ENV_PASSWORD, cli.path('auth'), endpoint.hostname, _rack_url_note(endpoint, environ)))
+
+    return ConnectionSettings(
+        base_url=endpoint.base_url,
+        password=password,
+        username=setting('api_user') or username or DEFAULT_USER,
+        rack=None if direct or not rack or _is_host_itself(rack, endpoint) else rack.strip(),
+        verify=_verify(options),
+        timeout=DEFAULT_TIMEOUT if options.get('timeout') is None else options['timeout'],
+        retries=RetrySettings.from_options(options.get('retries')),
+        actor=environ.get(ENV_ACTOR) or None,
+        credential_source=source,
+    )
