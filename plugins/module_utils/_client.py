@@ -82,6 +82,7 @@ import ssl
 import tempfile
 import time
 import traceback
+import warnings
 from urllib.parse import quote, quote_plus, urlencode, urlsplit
 
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -1127,14 +1128,19 @@ class ConvoxClient:
             _check_header(name, value)
         deadline = self._clock() + call_deadline(timeout, retries)
         attempt = 0
+        error = None
         while True:
+            # Late attempts get what is left of the deadline; messages quote the configured timeout.
             attempt_timeout = min(timeout, deadline - self._clock())
-            context = _CallContext(self, method, path, attempt_timeout)
-            if attempt_timeout <= 0:
-                error = ConvoxTimeoutError('%s %s: the call did not complete within its deadline of %gs'
-                                           % (method, path, call_deadline(timeout, retries)), method, path)
-                error.retries = attempt
-                raise error
+            if attempt:
+                if attempt_timeout <= 0:
+                    # The wait overran the deadline, so the announced retry is not sent:
+                    # report what went wrong, not the clock.
+                    self._debug('%s %s: deadline passed during the wait; retry %d not sent' % (method, path, attempt))
+                    error.retries = attempt - 1
+                    raise error
+                self.retry_count += 1
+            context = _CallContext(self, method, path, timeout)
             try:
                 response = self._attempt(method, path, wire, raw_body, attempt_timeout, stream, context)
             except _AttemptFailed as failed:
@@ -1153,28 +1159,32 @@ class ConvoxClient:
                 error.retries = attempt
                 raise error
             attempt += 1
-            self.retry_count += 1
             self._warn('%s %s %s; retry %d of %d in %.1fs' % (method, path, what, attempt, retries.max_retries, delay))
             self._sleep(delay)
 
     def _attempt(self, method, path, wire, raw_body, timeout, stream, context):
         started = self._clock()
         try:
-            response = self._session.request(
-                method,
-                self.settings.base_url + path,
-                params=wire['params'],
-                data=raw_body.open() if wire['data'] is None else wire['data'],
-                headers=wire['headers'],
-                # The connect phase stays short even when a long upload needs a long read timeout.
-                timeout=(min(timeout, self.settings.timeout), timeout),
-                # Per request, because requests lets REQUESTS_CA_BUNDLE override a session's verify.
-                verify=self.settings.verify,
-                # The API never redirects; following one could turn a POST into a GET or
-                # carry the credentials elsewhere, so a redirect is reported as an error.
-                allow_redirects=False,
-                stream=True,
-            )
+            with warnings.catch_warnings():
+                if self.settings.verify is False:
+                    # The user chose not to verify; urllib3 would warn on every request (and a
+                    # lookup would print it on the controller's terminal).
+                    warnings.simplefilter('ignore', urllib3.exceptions.InsecureRequestWarning)
+                response = self._session.request(
+                    method,
+                    self.settings.base_url + path,
+                    params=wire['params'],
+                    data=raw_body.open() if wire['data'] is None else wire['data'],
+                    headers=wire['headers'],
+                    # The connect phase stays short even when a long upload needs a long read timeout.
+                    timeout=(min(timeout, self.settings.timeout), timeout),
+                    # Per request, because requests lets REQUESTS_CA_BUNDLE override a session's verify.
+                    verify=self.settings.verify,
+                    # The API never redirects; following one could turn a POST into a GET or
+                    # carry the credentials elsewhere, so a redirect is reported as an error.
+                    allow_redirects=False,
+                    stream=True,
+                )
             result = ConvoxResponse(response, context)
             if not stream or result.status >= 300:
                 # Read the body inside the attempt, so that a broken body is retried like
