@@ -1,0 +1,64 @@
+# Copyright (c) 2026 convox.convox contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The request log behind ``GET /_emulator/requests``: what clients sent, never their secrets.
+
+Tests count requests (a no-op module run makes one read and no write) and check what went on
+the wire: method, path, query, the names (not values) of form fields, a few headers, status.
+"""
+
+import base64
+import binascii
+import copy
+
+# Headers worth asserting on. Authorization is reduced to its user name.
+LOGGED_HEADERS = ('Rack', 'Accept', 'User-Agent', 'Content-Type', 'Version', 'X-Convox-Actor', 'Convox-Actor')
+
+
+def authorization_user(header):
+    """The Basic user name ("convox", "jwt", ...) or the scheme for anything else; never the secret."""
+    if not header:
+        return None
+    scheme, _sep, credentials = header.partition(' ')
+    if scheme.lower() != 'basic':
+        return scheme
+    try:
+        decoded = base64.b64decode(credentials.strip(), validate=True).decode('utf-8', errors='replace')
+    except (binascii.Error, ValueError):
+        return ''
+    return decoded.partition(':')[0]
+
+
+def selected_headers(headers):
+    selected = {name: headers[name] for name in LOGGED_HEADERS if name in headers}
+    if 'Authorization' in headers:
+        selected['Authorization'] = authorization_user(headers['Authorization'])
+    return selected
+
+
+class RequestLog:
+    """Entries in arrival order; an entry's status is filled in when its response is known."""
+
+    def __init__(self, lock):
+        self._lock = lock
+        self._entries = []
+
+    def start(self, method, path, query, form, headers):
+        entry = {'method': method, 'path': path, 'query': query, 'form': form,
+                 'headers': selected_headers(headers), 'status': None, 'fault': False}
+        with self._lock:
+            self._entries.append(entry)
+        return entry
+
+    def finish(self, entry, status, fault=False):
+        with self._lock:
+            entry['status'] = status
+            entry['fault'] = fault
+
+    def entries(self):
+        with self._lock:
+            return copy.deepcopy(self._entries)
+
+    def clear(self):
+        with self._lock:
+            self._entries = []

@@ -1,0 +1,98 @@
+# Copyright (c) 2026 convox.convox contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""How API areas declare routes, and what their handlers receive.
+
+An area module exposes ``register(router, state)`` and calls ``router.route(method, path, handler)``
+for each route, with gorilla/mux-style paths (``/apps/{app}/objects/{key:.*}``). A handler is
+``async def handler(ctx) -> aiohttp response`` and raises ``errors.ApiError`` subclasses for
+failures; authentication, role checks, error rendering and response headers are done around it.
+"""
+
+import dataclasses
+
+from aiohttp import web
+
+ROUTE_ATTRIBUTE = 'convox_route'
+
+
+def _request_key(name):
+    # aiohttp >= 3.13 wants typed keys for request storage; older versions take plain strings.
+    factory = getattr(web, 'RequestKey', None)
+    return factory(name, object) if factory is not None else name
+
+
+# What the middlewares and handlers keep on a request.
+CONTEXT_KEY = _request_key('convox.context')
+PARAMS_KEY = _request_key('convox.params')
+REQUEST_ID_KEY = _request_key('convox.request_id')
+# Set when the connection was closed without a response (the request log then records no status).
+DROPPED_KEY = _request_key('convox.dropped')
+# Set when an injected fault touched the request.
+FAULT_KEY = _request_key('convox.fault')
+
+
+class AbortConnection(Exception):
+    """The rack's handler panics here: net/http drops the connection without answering."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RouteInfo:
+    # Role check (GET needs r, other methods w). GET /auth is the one rack route without it.
+    authorize: bool = True
+    # Console-only endpoints (GET /racks) are answered by the console itself: no Rack header needed.
+    console_only: bool = False
+
+
+@dataclasses.dataclass
+class Caller:
+    """Who is calling: the role string (r, rw, rwa) and the audit user."""
+
+    role: str
+    user: str
+
+    def can(self, letter):
+        return letter in self.role
+
+
+class Context:
+    """stdapi.Context for emulator handlers."""
+
+    def __init__(self, request, state, params, caller):
+        self.request = request
+        self.state = state
+        self.params = params
+        self.caller = caller
+
+    @property
+    def semantics(self):
+        return self.state.semantics
+
+    def var(self, name):
+        """A path variable (``c.Var``)."""
+        return self.request.match_info.get(name, '')
+
+
+class ApiRouter:
+    """Registers area handlers on the aiohttp router, tagged so the server's middlewares treat them as API routes."""
+
+    def __init__(self, aiohttp_router):
+        self._router = aiohttp_router
+
+    def route(self, method, path, handler, authorize=True, console_only=False):
+        """``method`` is an HTTP method or ``ANY``; no implicit HEAD for GET routes (gorilla/mux has none)."""
+
+        async def endpoint(request):
+            return await handler(request[CONTEXT_KEY])
+
+        endpoint.__name__ = getattr(handler, '__name__', 'endpoint')
+        setattr(endpoint, ROUTE_ATTRIBUTE, RouteInfo(authorize=authorize, console_only=console_only))
+        self._router.add_route('*' if method == 'ANY' else method, path, endpoint)
+
+
+def route_info(request):
+    """The RouteInfo of the matched API route, or None (unrouted, /check, control routes)."""
+    match_info = request.match_info
+    if match_info.http_exception is not None:
+        return None
+    return getattr(match_info.handler, ROUTE_ATTRIBUTE, None)

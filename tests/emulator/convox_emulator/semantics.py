@@ -1,0 +1,167 @@
+# Copyright (c) 2026 convox.convox contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What differs between rack generations, as data chosen once at start-up.
+
+v3 (convox/convox, Kubernetes) is the default. A date-style version such as ``20240101000000``
+selects v2 (convox/rack, ECS/CloudFormation). Handlers read these fields instead of branching
+on a version string, so a new difference is one new field here.
+"""
+
+import dataclasses
+import re
+
+from . import golang
+from .errors import NotFound, ServerError, error_for_status
+
+DEFAULT_V3_VERSION = '3.24.6'
+_V2_VERSION_RE = re.compile(r'[0-9]{14}\Z')
+_RFC1123_LABEL_RE = re.compile(r'[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z')
+_RFC1123_MESSAGE = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end "
+                    "with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
+                    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
+
+
+def _v3_release_not_found(release_id):
+    # A missing custom resource is a raw Kubernetes error: untyped, so 500, with the id lowercased.
+    return ServerError('releases.convox.com %s not found' % golang.quote(release_id.lower()))
+
+
+def _v3_build_not_found(build_id):
+    return ServerError('builds.convox.com %s not found' % golang.quote(build_id.lower()))
+
+
+def _v2_release_not_found(release_id):
+    return NotFound('release not found: %s' % release_id)
+
+
+def _v2_build_not_found(build_id):
+    return NotFound('build not found: %s' % build_id)
+
+
+def _v3_validate_app_name(name, rack_name):
+    """The namespace ``<rack>-<app>`` must be a DNS label; Kubernetes rejects it with this message."""
+    namespace = '%s-%s' % (rack_name, name)
+    problems = []
+    if len(namespace) > 63:
+        problems.append('must be no more than 63 characters')
+    if not _RFC1123_LABEL_RE.match(namespace):
+        problems.append(_RFC1123_MESSAGE)
+    if not problems:
+        return
+    details = ['metadata.name: Invalid value: %s: %s' % (golang.quote(namespace), problem) for problem in problems]
+    detail = details[0] if len(details) == 1 else '[%s]' % ', '.join(details)
+    raise ServerError('Namespace %s is invalid: %s' % (golang.quote(namespace), detail))
+
+
+def _v2_validate_app_name(name, rack_name):
+    """convox/rack provider/aws validateAppName: untyped errors, so 500."""
+    if name.strip() == rack_name.strip():
+        raise ServerError('App name cannot be same as Rack name')
+    for char in name:
+        if char.isalpha() and not char.islower():
+            raise ServerError('App name cannot contain Uppercase characters')
+        if not char.isalpha() and not char.isdigit() and char not in '-_':
+            raise ServerError('App name can only contain lowercase letters, numbers, hyphens and underscores')
+
+
+@dataclasses.dataclass(frozen=True)
+class Semantics:
+    """One rack generation's observable behaviour."""
+
+    major: int
+    version: str
+    generation: str
+    provider: str
+    rack_name: str
+    domain: str
+    # Errors are JSON when the client accepts JSON (v3); v2 always answers text.
+    json_errors: bool
+    # v3 wraps authenticated routes in the nosniff/DENY middleware and sets WWW-Authenticate on 401.
+    security_headers: bool
+    www_authenticate: bool
+    # The role the rack password grants: v3 admin, v2 read-write.
+    password_role: str
+    # App lifecycle.
+    create_status: str
+    list_apps_while_creating: bool
+    reserved_app_names: tuple
+    app_exists_status: int
+    # Known app parameter keys with their defaults; None accepts and shows any key (v2 stack parameters).
+    app_parameter_defaults: tuple
+    # Promote validation errors that v3 types as 400 are untyped (500) on v2.
+    promote_check_status: int
+    # v3 keeps the description when an env write changes nothing; v2 always writes "env ...".
+    describe_unchanged_env: bool
+    # GET /apps/{app}/objects: v3 k8s answers 501, v2 lists the S3 keys.
+    object_list_supported: bool
+    # System.
+    system_router_internal: bool
+    system_update_unsupported: str
+    system_releases_unsupported: str
+    # JWT minting: v3 rejects bad durations with 400 and checks the bounds; v2 answers 404 and mints anything.
+    jwt_invalid_duration_status: int
+    jwt_checks_roles: bool
+    release_not_found: object
+    build_not_found: object
+    validate_app_name: object
+
+    def promote_check_error(self, message):
+        return error_for_status(self.promote_check_status, message)
+
+    def app_exists_error(self, name):
+        return error_for_status(self.app_exists_status, 'app already exists: %s' % name)
+
+    def visible_parameters(self, parameters):
+        """App.parameters as GET shows them (v3: known keys with non-empty values)."""
+        if self.app_parameter_defaults is None:
+            return dict(parameters)
+        known = dict(self.app_parameter_defaults)
+        return {key: value for key, value in parameters.items() if key in known and value != ''}
+
+    def accepted_parameters(self, requested):
+        """The part of a parameters update the rack keeps; v3 drops unknown keys silently."""
+        if self.app_parameter_defaults is None:
+            return dict(requested)
+        known = dict(self.app_parameter_defaults)
+        return {key: value for key, value in requested.items() if key in known}
+
+    def initial_parameters(self):
+        return dict(self.app_parameter_defaults or ())
+
+
+def v3(version=DEFAULT_V3_VERSION):
+    return Semantics(
+        major=3, version=version, generation='3', provider='local', rack_name='dev', domain='dev.localdev',
+        json_errors=True, security_headers=True, www_authenticate=True, password_role='rwa',
+        create_status='updating', list_apps_while_creating=False, reserved_app_names=('rack', 'system'), app_exists_status=409,
+        app_parameter_defaults=(('BuildCpu', ''), ('BuildLabels', ''), ('BuildMem', '')),
+        promote_check_status=400, describe_unchanged_env=False, object_list_supported=False,
+        system_router_internal=True,
+        system_update_unsupported="direct rack doesn't support update, make sure you are not using RACK_URL environment variable",
+        system_releases_unsupported='release history is unavailable',
+        jwt_invalid_duration_status=400, jwt_checks_roles=True,
+        release_not_found=_v3_release_not_found, build_not_found=_v3_build_not_found, validate_app_name=_v3_validate_app_name,
+    )
+
+
+def v2(version):
+    return Semantics(
+        major=2, version=version, generation='2', provider='aws', rack_name='convox', domain='convox.example.org',
+        json_errors=False, security_headers=False, www_authenticate=False, password_role='rw',
+        create_status='creating', list_apps_while_creating=True, reserved_app_names=(), app_exists_status=500,
+        app_parameter_defaults=None,
+        promote_check_status=500, describe_unchanged_env=True, object_list_supported=True,
+        system_router_internal=False, system_update_unsupported='', system_releases_unsupported='',
+        jwt_invalid_duration_status=404, jwt_checks_roles=False,
+        release_not_found=_v2_release_not_found, build_not_found=_v2_build_not_found, validate_app_name=_v2_validate_app_name,
+    )
+
+
+def for_version(version=None):
+    """The semantics for ``--rack-version``: date-style versions are v2 racks, anything else v3."""
+    if not version:
+        return v3()
+    if _V2_VERSION_RE.match(version):
+        return v2(version)
+    return v3(version)

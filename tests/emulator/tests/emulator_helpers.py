@@ -1,0 +1,84 @@
+# Copyright (c) 2026 convox.convox contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Helpers for the emulator's own tests: an HTTP client, a controllable clock, waits and set-up."""
+
+import json
+import time
+
+import requests
+
+TRANSCRIPT_AUTH = ('convox', 'secret')
+
+
+class Api:
+    """A thin requests wrapper: base URL, Basic auth, Accept: application/json unless told otherwise."""
+
+    def __init__(self, rack, user='convox', password=None, accept='application/json', headers=None, verify=True):
+        self.rack = rack
+        self.session = requests.Session()
+        self.session.auth = (user, rack.password if password is None else password)
+        self.session.verify = verify
+        if accept is not None:
+            self.session.headers['Accept'] = accept
+        self.session.headers.update(headers or {})
+
+    def request(self, method, path, **kwargs):
+        kwargs.setdefault('timeout', 10)
+        return self.session.request(method, self.rack.url + path, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request('GET', path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.request('POST', path, **kwargs)
+
+    def put(self, path, **kwargs):
+        return self.request('PUT', path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request('DELETE', path, **kwargs)
+
+    def head(self, path, **kwargs):
+        return self.request('HEAD', path, **kwargs)
+
+
+class FakeClock:
+    """Replaces RackState.clock so transitions happen when the test says so."""
+
+    def __init__(self):
+        self.now_ns = time.time_ns()
+
+    def __call__(self):
+        return self.now_ns
+
+    def advance(self, seconds):
+        self.now_ns += int(seconds * 1e9)
+
+
+def wait_for(predicate, timeout=5.0, interval=0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError('condition not met within %s s' % timeout)
+
+
+def create_running_app(api, clock, name='demo'):
+    """POST /apps and let its first deploy finish (with the fake clock)."""
+    response = api.post('/apps', data={'name': name})
+    assert response.status_code == 200, response.text
+    clock.advance(1)
+    return response
+
+
+def add_build(rack, app, manifest='services:\n  web:\n    build: .\n    port: 3000\n', description=''):
+    """A completed build, white-box: the builds API is not part of phase 1."""
+    return rack.state.build_add(app, manifest=manifest, description=description, status='complete')
+
+
+def pretty(compact):
+    """A transcript body (compact JSON) as the rack sends it: 2-space indent and a newline, order kept."""
+    return (json.dumps(json.loads(compact), indent=2, ensure_ascii=False) + '\n').encode('utf-8')
