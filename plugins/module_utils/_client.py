@@ -1128,18 +1128,9 @@ class ConvoxClient:
             _check_header(name, value)
         deadline = self._clock() + call_deadline(timeout, retries)
         attempt = 0
-        error = None
         while True:
             # Late attempts get what is left of the deadline; messages quote the configured timeout.
             attempt_timeout = min(timeout, deadline - self._clock())
-            if attempt:
-                if attempt_timeout <= 0:
-                    # The wait overran the deadline, so the announced retry is not sent:
-                    # report what went wrong, not the clock.
-                    self._debug('%s %s: deadline passed during the wait; retry %d not sent' % (method, path, attempt))
-                    error.retries = attempt - 1
-                    raise error
-                self.retry_count += 1
             context = _CallContext(self, method, path, timeout)
             try:
                 response = self._attempt(method, path, wire, raw_body, attempt_timeout, stream, context)
@@ -1158,9 +1149,16 @@ class ConvoxClient:
             if not allowed or not raw_body.replayable or attempt >= retries.max_retries or self._clock() + delay > deadline:
                 error.retries = attempt
                 raise error
-            attempt += 1
-            self._warn('%s %s %s; retry %d of %d in %.1fs' % (method, path, what, attempt, retries.max_retries, delay))
+            self._warn('%s %s %s; retry %d of %d in %.1fs' % (method, path, what, attempt + 1, retries.max_retries, delay))
             self._sleep(delay)
+            if self._clock() >= deadline:
+                # The wait overran the deadline, so the announced retry is not sent:
+                # report what went wrong, not the clock.
+                self._debug('%s %s: the deadline passed during the wait; retry %d not sent' % (method, path, attempt + 1))
+                error.retries = attempt
+                raise error
+            attempt += 1
+            self.retry_count += 1
 
     def _attempt(self, method, path, wire, raw_body, timeout, stream, context):
         started = self._clock()

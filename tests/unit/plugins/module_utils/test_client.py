@@ -680,7 +680,7 @@ def test_each_status_maps_to_its_error_class(rack, connect, status, error_class)
     with pytest.raises(error_class) as caught:
         client.system_get()
     error = caught.value
-    assert type(error) is error_class
+    assert error.__class__ is error_class, "exactly this class, not a parent"
     assert isinstance(error, ConvoxAPIError) and isinstance(error, ConvoxError)
     assert (error.status_code, error.message, error.request_id) == (status, 'went wrong: %d' % status, 'abcdef012345')
     assert (error.method, error.path) == ('GET', '/system')
