@@ -711,7 +711,7 @@ class _CallContext:
         target = '%s://%s%s' % (parts.scheme, parts.hostname, parts.path) if parts.hostname else parts.path
         return 'the API does not redirect; set `host` to the address it points to (%s)' % self.redact(target or '?')
 
-    def response_error(self, status, headers, text, what):
+    def response_error(self, status, headers, what):
         return ConvoxResponseError(status, self.redact(what), headers.get('Request-Id'), self.method, self.path)
 
     def transport_error(self, exc):
@@ -775,7 +775,7 @@ class ConvoxResponse:
         else:
             # Never quote the body: it may hold env values or other secrets.
             what = 'the answer is not JSON (content type %s, %d bytes)' % (_media_type(self.content_type) or 'unknown', len(self.content))
-        return self._context.response_error(self.status, self.headers, text, what)
+        return self._context.response_error(self.status, self.headers, what)
 
     def iter_content(self, chunk_size=CHUNK_SIZE):
         """Yield the body in chunks; transport failures become Convox errors."""
@@ -995,7 +995,10 @@ class _RequestBody:
 
     def open(self):
         if callable(self._body):
-            self._opened = self._body()
+            try:
+                self._opened = self._body()
+            except OSError as exc:
+                raise ConvoxFileError('cannot read the request body: %s' % (exc.strerror or type(exc).__name__)) from None
             return self._opened
         if self._start is not None:
             self._body.seek(self._start)
@@ -1162,6 +1165,8 @@ class ConvoxClient:
 
     def _attempt(self, method, path, wire, raw_body, timeout, stream, context):
         started = self._clock()
+        # Opened before the try: a local file that cannot be read is not a transport failure.
+        body = raw_body.open() if wire['data'] is None else wire['data']
         try:
             with warnings.catch_warnings():
                 if self.settings.verify is False:
@@ -1172,7 +1177,7 @@ class ConvoxClient:
                     method,
                     self.settings.base_url + path,
                     params=wire['params'],
-                    data=raw_body.open() if wire['data'] is None else wire['data'],
+                    data=body,
                     headers=wire['headers'],
                     # The connect phase stays short even when a long upload needs a long read timeout.
                     timeout=(min(timeout, self.settings.timeout), timeout),
@@ -1310,8 +1315,8 @@ class ConvoxClient:
         return self.get_json(api_path('apps', name))
 
     def app_create(self, name):
-        # Not idempotent=False: a replayed create answers 409 "already exists", which the
-        # module reads as "present"; but only 429 or an unopened connection replays a POST anyway.
+        # The ordinary write policy suffices: only 429 or an unopened connection replays it,
+        # and even a replayed create would only answer 409 "app already exists".
         return self.request('POST', api_path('apps'), data=dict(name=_check_segment('app', name))).json()
 
     def app_update(self, name, lock=None, parameters=None):

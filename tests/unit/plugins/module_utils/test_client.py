@@ -167,11 +167,17 @@ def test_actor_header_is_sent_when_settings_carry_one(rack, connect):
     assert logged(rack, 'GET', '/system')[0]['headers']['X-Convox-Actor'] == 'deploy-bot'
 
 
-def test_one_session_is_reused_across_calls(client):
+def test_one_connection_is_reused_across_calls(client):
     session = client._session
     client.system_get()
+    client.auth_check()
+    with pytest.raises(ConvoxNotFoundError):
+        client.app_get('missing')
     client.app_list()
     assert client._session is session
+    pools = session.adapters['http://'].poolmanager.pools
+    (key,) = pools.keys()
+    assert (pools[key].num_connections, pools[key].num_requests) == (1, 4), 'keep-alive: one connection for every call'
 
 
 def test_system_calls(rack, client):
