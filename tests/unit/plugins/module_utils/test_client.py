@@ -122,6 +122,19 @@ def logged(rack, method=None, path=None):
             if (method is None or entry['method'] == method) and (path is None or entry['path'] == path)]
 
 
+@pytest.fixture
+def unanswered_port():
+    """A loopback port whose accept queue is full: Linux drops further SYNs, so connecting times out."""
+    server = socket.socket()
+    server.bind(('127.0.0.1', 0))
+    server.listen(0)
+    port = server.getsockname()[1]
+    filler = socket.create_connection(('127.0.0.1', port), timeout=1)
+    yield port
+    filler.close()
+    server.close()
+
+
 def closed_port():
     """A loopback port nothing listens on: connecting to it is refused."""
     with socket.socket() as probe:
@@ -230,6 +243,21 @@ def test_release_env_round_trip(rack, client):
     with pytest.raises(ConvoxServerError) as caught:
         client.release_get('envapp', 'RMISSING')
     assert caught.value.status_code == 500
+
+
+def test_cancel_and_promote_reach_their_routes(rack, client):
+    client.app_create('deploy')
+    release = client.release_create('deploy', env={'A': '1'})
+    deadline = time.monotonic() + 5
+    while client.app_get('deploy')['status'] != 'running' and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with pytest.raises(ConvoxValidationError) as caught:
+        client.release_promote('deploy', release['id'])
+    assert caught.value.message == 'can not promote a release with an empty manifest'
+    with pytest.raises(ConvoxForbiddenError) as caught:
+        client.app_cancel('deploy')
+    assert caught.value.message == 'app is not updating'
+    assert [entry['form'] for entry in logged(rack, 'POST', '/apps/deploy/releases/%s/promote' % release['id'])] == [[]]
 
 
 def test_request_id_comes_from_the_response_header(rack, client):
@@ -496,6 +524,18 @@ def test_post_to_a_refused_connection_is_retried():
     with pytest.raises(ConvoxConnectionError):
         client.release_create('app', env={})
     assert client.retry_count == 4
+
+
+def test_connect_timeout_is_retried_for_writes_but_not_for_never_twice_calls(unanswered_port):
+    client = make_client('http://127.0.0.1:%d' % unanswered_port, 'pw', timeout=0.2, retries=dict(max_retries=1))
+    with pytest.raises(ConvoxTimeoutError) as caught:
+        client.app_create('x')
+    assert 'cannot connect to http://127.0.0.1:%d: no answer within 0.2s' % unanswered_port in str(caught.value)
+    assert client.retry_count == 1
+    assert client.recorder.warnings[0].startswith('POST /apps could not connect within 0.2s; retry 1 of 1')
+    with pytest.raises(ConvoxTimeoutError):
+        client.release_create('x', env={})
+    assert client.retry_count == 1, 'only a refused connection replays a call that must never run twice'
 
 
 def test_dns_failure_is_a_connection_error(monkeypatch):
@@ -923,6 +963,24 @@ def test_jwt_read_token_can_read_but_not_write(rack, client):
     assert_no_secret(token, *describe_error(caught.value))
     writer = make_client(rack.url, client.jwt_token('write', 1), username='jwt')
     assert writer.app_create('allowed')['name'] == 'allowed'
+
+
+def test_console_mode_html_page_points_at_the_host(console_rack):
+    client = make_client(console_rack.url, console_rack.password, rack='acme/production', retries=dict(max_retries=0))
+    console_rack.add_faults([{'method': 'GET', 'path': '^/apps$', 'status': 200, 'body': '<!doctype html><p>Welcome</p>'}])
+    with pytest.raises(ConvoxResponseError) as caught:
+        client.app_list()
+    assert 'an HTML page instead of the Convox API' in str(caught.value)
+    assert 'check that `host` is the Convox console' in str(caught.value)
+
+
+def test_console_session_challenge_is_explained(rack, connect):
+    client = connect(retries=dict(max_retries=0))
+    rack.add_faults([{'method': 'GET', 'path': '^/apps$', 'status': 401, 'body': 'session required',
+                      'headers': {'WWW-Authenticate': 'Session path="/session" token="true"'}}])
+    with pytest.raises(ConvoxAuthError) as caught:
+        client.app_list()
+    assert 'interactive session' in str(caught.value) and 'deploy key' in str(caught.value)
 
 
 def test_jwt_is_checked_as_a_jwt(rack):
