@@ -3,8 +3,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Helpers for the emulator's own tests: an HTTP client, a controllable clock, waits and set-up."""
 
+import base64
+import http.client
 import json
 import time
+import urllib.parse
 
 import requests
 
@@ -18,13 +21,15 @@ class Api:
         self.rack = rack
         self.session = requests.Session()
         self.session.auth = (user, rack.password if password is None else password)
-        self.session.verify = verify
+        # Per request: a session-level verify loses to REQUESTS_CA_BUNDLE from the environment.
+        self.verify = verify
         if accept is not None:
             self.session.headers['Accept'] = accept
         self.session.headers.update(headers or {})
 
     def request(self, method, path, **kwargs):
         kwargs.setdefault('timeout', 10)
+        kwargs.setdefault('verify', self.verify)
         return self.session.request(method, self.rack.url + path, **kwargs)
 
     def get(self, path, **kwargs):
@@ -82,3 +87,18 @@ def add_build(rack, app, manifest='services:\n  web:\n    build: .\n    port: 30
 def pretty(compact):
     """A transcript body (compact JSON) as the rack sends it: 2-space indent and a newline, order kept."""
     return (json.dumps(json.loads(compact), indent=2, ensure_ascii=False) + '\n').encode('utf-8')
+
+
+def raw_request(rack, method, path, body=None, headers=None):
+    """Send ``path`` byte for byte (requests/urllib3 would normalise '..' segments); returns (status, headers, body)."""
+    parsed = urllib.parse.urlsplit(rack.url)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+    try:
+        all_headers = {'Authorization': 'Basic ' + base64.b64encode(('convox:%s' % rack.password).encode()).decode(),
+                       'Accept': 'application/json'}
+        all_headers.update(headers or {})
+        connection.request(method, path, body=body, headers=all_headers)
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()

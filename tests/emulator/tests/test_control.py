@@ -1,0 +1,68 @@
+# Copyright (c) 2026 convox.convox contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The request log and the other control routes (DESIGN.md 6)."""
+
+import requests
+
+from emulator_helpers import Api
+
+
+def test_log_entry_shape(rack):
+    api = Api(rack, headers={'User-Agent': 'convox.convox/1.0', 'Version': 'dev'})
+    api.post('/apps?x=1&x=2&y=', data={'name': 'demo', 'generation': '2'})
+    entry = rack.requests()[0]
+    assert entry == {
+        'method': 'POST', 'path': '/apps', 'query': {'x': ['1', '2'], 'y': ''}, 'form': ['name', 'generation'],
+        'headers': {'Accept': 'application/json', 'User-Agent': 'convox.convox/1.0', 'Content-Type': 'application/x-www-form-urlencoded',
+                    'Version': 'dev', 'Authorization': 'convox'},
+        'status': 200, 'fault': False,
+    }
+
+
+def test_log_never_holds_secrets(rack):
+    Api(rack, user='jwt', password='header.claims.signature').get('/apps')
+    Api(rack, password='not-the-password').get('/apps')
+    Api(rack).post('/apps/demo/releases', data={'env': 'SECRET=hunter2'})
+    text = repr(rack.requests())
+    for secret in ('header.claims.signature', 'not-the-password', rack.password, 'hunter2'):
+        assert secret not in text
+    assert [entry['headers']['Authorization'] for entry in rack.requests()] == ['jwt', 'convox', 'convox']
+    assert [entry['status'] for entry in rack.requests()] == [401, 401, 404]
+
+
+def test_log_covers_unrouted_and_raw_bodies(rack):
+    requests.get(rack.url + '/nope', timeout=5)
+    Api(rack).post('/apps/demo/objects/k', data=b'raw', headers={'Content-Type': 'application/octet-stream'})
+    entries = rack.requests()
+    assert [(entry['path'], entry['status'], entry['form']) for entry in entries] == [('/nope', 404, []), ('/apps/demo/objects/k', 200, [])]
+    assert 'Authorization' not in entries[0]['headers']
+
+
+def test_control_requests_are_not_logged_and_need_the_password(rack):
+    api = Api(rack)
+    api.get('/auth')
+    assert len(api.get('/_emulator/requests').json()) == 1
+    response = Api(rack, password='wrong').get('/_emulator/requests')
+    assert (response.status_code, response.json()) == (401, {'error': 'invalid authentication'})
+    # Any user name, including jwt, as long as the password is the rack's.
+    assert Api(rack, user='jwt').get('/_emulator/requests').status_code == 200
+    assert api.delete('/_emulator/requests').content == b'ok\n'
+    assert api.get('/_emulator/requests').json() == []
+
+
+def test_reset_over_http(rack):
+    api = Api(rack)
+    api.post('/apps', data={'name': 'demo'})
+    api.post('/_emulator/faults', json=[{'path': '^/never$', 'status': 500}])
+    assert api.post('/_emulator/reset').content == b'ok\n'
+    assert rack.state.apps == {}
+    assert api.get('/_emulator/requests').json() == []
+    assert api.get('/_emulator/faults').json() == []
+
+
+def test_helper_methods(rack):
+    Api(rack).get('/auth')
+    assert len(rack.requests()) == 1
+    rack.clear_requests()
+    assert rack.requests() == []
