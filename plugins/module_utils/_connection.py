@@ -281,7 +281,7 @@ def resolve_connection(options, environ=None, home=None):
         return value or None
 
     cli = _CliSettings(_config_directory(setting('config_dir', ENV_CONFIG), environ, home))
-    rack = setting('rack', ENV_RACK) or cli.selected_rack()
+    rack = (setting('rack', ENV_RACK) or cli.selected_rack() or '').strip() or None
 
     # Where the API is. A URL from RACK_URL or racks/<name> is a direct rack with its own credentials.
     host = setting('host', ENV_HOST)
@@ -290,15 +290,17 @@ def resolve_connection(options, environ=None, home=None):
         endpoint = _Endpoint(host, '`host`')
     elif environ.get(ENV_RACK_URL):
         endpoint, direct = _Endpoint(environ[ENV_RACK_URL], ENV_RACK_URL), True
-    elif rack and cli.rack_url(rack):
-        endpoint, direct = _Endpoint(cli.rack_url(rack), cli.path('racks', rack)), True
     else:
-        console_host, console_file = cli.console_host()
-        if not console_host:
-            raise ConvoxConfigError(
-                'no Convox host: set the task option `host` or the environment variable %s, set %s, '
-                'or log in with the Convox CLI (no console or host file in %s)' % (ENV_HOST, ENV_RACK_URL, cli.directory))
-        endpoint = _Endpoint(console_host, console_file)
+        rack_file_url = cli.rack_url(rack) if rack else None
+        if rack_file_url:
+            endpoint, direct = _Endpoint(rack_file_url, cli.path('racks', rack)), True
+        else:
+            console_host, console_file = cli.console_host()
+            if not console_host:
+                raise ConvoxConfigError(
+                    'no Convox host: set the task option `host` or the environment variable %s, set %s, '
+                    'or log in with the Convox CLI (no console or host file in %s)' % (ENV_HOST, ENV_RACK_URL, cli.directory))
+            endpoint = _Endpoint(console_host, console_file)
 
     # Who we are. The user in a URL belongs to the password in that URL (`jwt:<token>`).
     username = None
@@ -322,7 +324,7 @@ def resolve_connection(options, environ=None, home=None):
         base_url=endpoint.base_url,
         password=password,
         username=setting('api_user') or username or DEFAULT_USER,
-        rack=None if direct or not rack or _is_host_itself(rack, endpoint) else rack.strip(),
+        rack=None if direct or not rack or _is_host_itself(rack, endpoint) else rack,
         verify=_verify(options),
         timeout=DEFAULT_TIMEOUT if options.get('timeout') is None else options['timeout'],
         retries=RetrySettings.from_options(options.get('retries')),
