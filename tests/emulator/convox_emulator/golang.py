@@ -230,4 +230,3 @@ def parse_duration(value):
     if total >= 1 << 63:
         raise invalid
     return sign * total
-

@@ -30,6 +30,8 @@ REQUEST_ID_KEY = _request_key('convox.request_id')
 DROPPED_KEY = _request_key('convox.dropped')
 # Set when an injected fault touched the request.
 FAULT_KEY = _request_key('convox.fault')
+# Set for router answers, which carry no Content-Type (older aiohttp versions add one by default).
+BARE_KEY = _request_key('convox.bare')
 
 
 class AbortConnection(Exception):

@@ -9,6 +9,8 @@
 4. console gate  - console mode without a Rack header: the console's HTML login page
 5. API           - Request-Id and security headers, authentication, Rack match, role check,
                    parameters, the handler, and error rendering
+
+start_server() binds it (loopback only, optionally with TLS) for run.py and testing.py.
 """
 
 import ipaddress
@@ -23,7 +25,7 @@ from . import control, faults, render, tls
 from .areas import register_all
 from .errors import ApiError, ServerError
 from .params import Params
-from .routing import CONTEXT_KEY, DROPPED_KEY, FAULT_KEY, REQUEST_ID_KEY, AbortConnection, ApiRouter, Context, route_info
+from .routing import BARE_KEY, CONTEXT_KEY, DROPPED_KEY, FAULT_KEY, REQUEST_ID_KEY, AbortConnection, ApiRouter, Context, route_info
 from .security import authenticate, authorize, match_console_rack
 
 LOG = logging.getLogger(__name__)
@@ -81,6 +83,7 @@ def create_app(state):
     async def answer_unrouted(request, handler):
         exception = request.match_info.http_exception
         if exception is not None:
+            request[BARE_KEY] = True
             return render.empty_response(exception.status)
         return await handler(request)
 
@@ -119,6 +122,8 @@ def create_app(state):
     async def stamp_headers(request, response):
         # aiohttp adds its own Server header; the rack sends none.
         response.headers.pop('Server', None)
+        if request.get(BARE_KEY):
+            response.headers.pop('Content-Type', None)
         request_id = request.get(REQUEST_ID_KEY)
         if request_id is not None:
             response.headers['Request-Id'] = request_id

@@ -58,7 +58,7 @@ def env_diff(old, new):
     """common.EnvDiff: ``add:K change:K remove:K``, each group sorted."""
     before, after = parse_env(old.strip()), parse_env(new.strip())
     words = ['add:%s' % key for key in sorted(set(after) - set(before))]
-    words += ['change:%s' % key for key in sorted(key for key in after if key in before and after[key] != before[key])]
+    words += ['change:%s' % key for key in sorted(key for key, value in after.items() if key in before and value != before[key])]
     words += ['remove:%s' % key for key in sorted(set(before) - set(after))]
     return ' '.join(words)
 

@@ -88,7 +88,7 @@ def test_control_routes_are_not_faulted(api, rack):
     assert response.status_code == 200
 
 
-def test_faults_over_http(api, rack):
+def test_faults_over_http(api):
     response = api.post('/_emulator/faults', json=[{'method': 'GET', 'path': '^/auth$', 'status': 429, 'retry_after': '1'}])
     assert response.status_code == 200
     assert response.json()['added'] == 1

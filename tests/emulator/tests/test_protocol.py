@@ -3,11 +3,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Transport: auth, headers, router answers, error formats, parameter decoding (convox-api.md 1, 4, 8.1)."""
 
+import base64
 import re
 
 import pytest
 import requests
 
+from convox_emulator.testing import EmulatorServer
 from emulator_helpers import Api
 
 SECURITY_HEADERS = {'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY'}
@@ -71,14 +73,12 @@ def test_malformed_authorization(rack, header):
 
 
 def test_basic_scheme_is_case_insensitive(rack):
-    import base64
     token = base64.b64encode(('convox:%s' % rack.password).encode()).decode()
     response = requests.get(rack.url + '/apps', headers={'Authorization': 'basic ' + token}, timeout=5)
     assert response.status_code == 200
 
 
 def test_empty_rack_password_admits_everyone():
-    from convox_emulator.testing import EmulatorServer
     with EmulatorServer(password='') as rack:
         response = requests.get(rack.url + '/apps', timeout=5)
         assert response.status_code == 200
@@ -142,7 +142,7 @@ def test_request_ids_differ(api):
     assert len(ids) == 5
 
 
-def test_json_escapes_like_go(api, clock):
+def test_json_escapes_like_go(api):
     api.post('/apps', data={'name': 'demo'})
     response = api.post('/apps/demo/releases', data={'env': 'A=<b>&c\u2028'})
     assert '"env": "A=\\u003cb\\u003e\\u0026c\\u2028"' in response.text
@@ -176,7 +176,7 @@ class TestParams:
             clock.advance(1)
             assert api.get('/apps/demo').json()['locked'] is locked
 
-    def test_query_params_count_as_form_values(self, api, clock):
+    def test_query_params_count_as_form_values(self, api):
         response = api.post('/apps?name=fromquery')
         assert response.json()['name'] == 'fromquery'
 

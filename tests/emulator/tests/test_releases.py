@@ -72,7 +72,8 @@ def test_transcript_build_release_and_promote(api, rack, clock):
     assert len(api.get('/apps/demo/releases').json()) == 2                      # 48
 
 
-def test_updating_check_comes_before_release_lookup(api, clock):
+@pytest.mark.usefixtures('clock')
+def test_updating_check_comes_before_release_lookup(api):
     api.post('/apps', data={'name': 'demo'})
     response = api.post('/apps/demo/releases/RMISSING/promote')
     assert (response.status_code, response.json()) == (403, {'error': 'app is currently updating'})
