@@ -90,8 +90,8 @@ options:
         type: bool
         default: false
 notes:
-  - Environment variables and the CLI settings directory are read on the host that runs the module,
-    usually the managed node; use C(delegate_to: localhost) or pass the options explicitly when they live on the controller.
+  - "Environment variables and the CLI settings directory are read on the host that runs the module,
+    usually the managed node; use C(delegate_to: localhost) or pass the options explicitly when they live on the controller."
   - Use C(module_defaults) with the group C(group/convox.convox.convox) to set the connection options once for all modules.
 requirements:
   - requests

@@ -48,6 +48,9 @@ class ConvoxModule(AnsibleModule):
     def client(self):
         if self._client is None:
             settings = resolve_connection(self.params)
+            # A key read from RACK_URL or the CLI settings is not a no_log option value,
+            # so Ansible would not know to mask it: register it like one.
+            self.no_log_values.update(settings.secret_values())
             self._client = ConvoxClient(settings, warn=self.warn, debug=self.debug)
         return self._client
 
@@ -72,12 +75,8 @@ class ConvoxModule(AnsibleModule):
         so the message and the request facts can be returned as they are.
         """
         if isinstance(error, ConvoxAPIError):
-            result.update(
-                status_code=error.status_code,
-                request_id=error.request_id,
-                method=error.method,
-                path=error.path,
-            )
+            facts = dict(status_code=error.status_code, request_id=error.request_id, method=error.method, path=error.path)
+            result.update((key, value) for key, value in facts.items() if value is not None)
         self.fail_json(msg=str(error), **result)
 
     @contextmanager

@@ -18,7 +18,7 @@ description:
     V(false), a list becomes a comma-separated value.
   - Prefer the dedicated modules where one exists - they are idempotent and support check and diff mode.
 author:
-  - convox.convox contributors
+  - Convox collection maintainers (@convox-community)
 options:
   method:
     description:
@@ -69,8 +69,8 @@ options:
       - By default V(false) for V(GET), V(HEAD) and V(OPTIONS), which do not modify the rack, and V(true) for other methods.
     type: bool
 notes:
-  - Responses are returned as the rack sends them. Some carry secrets (a release's C(env), registry passwords);
-    set C(no_log: true) on such tasks.
+  - "Responses are returned as the rack sends them. Some carry secrets (a release's C(env), registry passwords);
+    set C(no_log: true) on such tasks."
   - In check mode V(GET), V(HEAD) and V(OPTIONS) requests are sent, since they do not modify the rack;
     other requests are not sent and C(changed) is predicted from O(changed).
 extends_documentation_fragment:
@@ -160,7 +160,15 @@ error:
   type: str
   sample: "app not found: maybe-there"
 dest:
-  description: The file the body was written to.
+  description: The file the body was written to. It appears complete or not at all.
+  returned: when O(dest) is set
+  type: str
+size:
+  description: The number of bytes written to O(dest).
+  returned: when O(dest) is set
+  type: int
+checksum:
+  description: The SHA-256 of the bytes written to O(dest).
   returned: when O(dest) is set
   type: str
 api_retries:
@@ -170,19 +178,18 @@ api_retries:
   sample: 0
 """
 
-from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxAPIError, encode_fields
+from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxAPIError
 from ansible_collections.convox.convox.plugins.module_utils._module import ConvoxModule
 
 READ_METHODS = ('GET', 'HEAD', 'OPTIONS')
+# These come from the connection options; letting a task replace them would send the
+# rack's credentials, or the request, somewhere the user did not configure.
 RESERVED_HEADERS = ('authorization', 'rack')
 
 
 def validate(module):
-    path = module.params['path']
-    # The path is joined to the rack's base URL: refuse anything that could point the
-    # credentials at another host or smuggle a query past the encoder.
-    if not path.startswith('/') or path.startswith('//') or '?' in path or '#' in path or any(ch.isspace() for ch in path):
-        module.fail_json(msg="path must be an API path starting with '/' without spaces, '?' or '#' (put query parameters in params): %r" % path)
+    """Refuse what the client would accept but the task cannot mean. The client itself
+    refuses paths that are not API paths, before any credential is used."""
     reserved = [name for name in (module.params['headers'] or {}) if name.lower() in RESERVED_HEADERS]
     if reserved:
         module.fail_json(msg='headers may not set %s: they come from the connection options' % ', '.join(sorted(reserved)))
@@ -191,24 +198,24 @@ def validate(module):
 
 
 def send(module):
+    """Send the request; the client encodes dict, bool and list values the way the rack reads them."""
     params = module.params
     client = module.client
-    fields = dict(
-        params=encode_fields(params['params']),
-        headers=encode_fields(params['headers']),
-    )
+    fields = dict(params=params['params'], headers=params['headers'])
     if params['dest']:
-        return client.download(params['path'], params['dest'], **fields), dict(dest=params['dest'])
+        response = client.download(params['path'], params['dest'], **fields)
+        return response, dict(dest=response.dest_path, size=response.size, checksum=response.sha256)
     if params['body_path']:
         return client.upload(params['method'], params['path'], params['body_path'], **fields), {}
-    return client.request(params['method'], params['path'], data=encode_fields(params['data']), **fields), {}
+    return client.request(params['method'], params['path'], data=params['data'], **fields), {}
 
 
-def describe(response):
-    result = dict(status=response.status, content_type=response.headers.get('Content-Type', ''))
-    if response.request_id:
-        result['request_id'] = response.request_id
-    return result
+def read_body(response):
+    """The body as JSON or text. The rack API never answers with HTML: an HTML page is a
+    console asked without a rack, or a proxy's error page, and json() explains which."""
+    if response.is_json or response.content_type.startswith('text/html'):
+        return dict(json=response.json())
+    return dict(content=response.text)
 
 
 def main():
@@ -241,20 +248,22 @@ def main():
         try:
             response, extra = send(module)
         except ConvoxAPIError as error:
+            # The rack refused the request, so nothing changed, whatever the method.
+            result['changed'] = False
             if error.status_code not in module.params['status_code']:
                 raise
-            # The rack refused the request, so nothing changed, whatever the method.
-            result.update(changed=False, status=error.status_code, error=error.message)
+            result.update(status=error.status_code, error=error.message)
             if error.request_id:
                 result['request_id'] = error.request_id
             module.exit_json(**result)
-        result.update(describe(response), **extra)
+        result.update(status=response.status, content_type=response.content_type, **extra)
+        if response.request_id:
+            result['request_id'] = response.request_id
         if response.status not in module.params['status_code']:
             module.fail_json(msg='%s %s answered %d, expected one of %s' % (
                 method, module.params['path'], response.status, module.params['status_code']), **result)
-        if not extra:
-            body = response.json() if response.is_json else response.text
-            result['json' if response.is_json else 'content'] = body
+        if not extra and method != 'HEAD':
+            result.update(read_body(response))
     module.exit_json(**result)
 
 

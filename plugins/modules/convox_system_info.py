@@ -15,7 +15,7 @@ description:
     together with the rack's capacity and, on request, the rack's own processes.
   - Works with racks reached directly and with racks reached through a console.
 author:
-  - convox.convox contributors
+  - Convox collection maintainers (@convox-community)
 options:
   capacity:
     description:

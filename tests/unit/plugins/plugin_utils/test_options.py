@@ -1,0 +1,39 @@
+# Copyright (c) 2026 convox.convox contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The plugin option adapter hands plugins' options to the same resolver modules use."""
+
+from __future__ import annotations
+
+from ansible_collections.convox.convox.plugins.module_utils._connection import CONNECTION_ARGSPEC, resolve_connection
+from ansible_collections.convox.convox.plugins.plugin_utils._options import connection_options
+
+
+class FakePlugin:
+    """What the adapter needs of a plugin: get_option after set_options."""
+
+    def __init__(self, options):
+        self.options = options
+
+    def get_option(self, name):
+        return self.options.get(name)
+
+
+def test_every_connection_option_is_read_through_get_option():
+    plugin = FakePlugin(dict(host='rack.example.com', api_key='k', rack='acme/prod'))
+
+    options = connection_options(plugin)
+
+    assert set(options) == set(CONNECTION_ARGSPEC)
+    assert (options['host'], options['api_key'], options['rack'], options['timeout']) == ('rack.example.com', 'k', 'acme/prod', None)
+
+
+def test_the_options_resolve_like_a_module_s(tmp_path):
+    plugin = FakePlugin(dict(host='console.example.com', api_key='key', rack='acme/prod', validate_certs=True,
+                             config_dir=str(tmp_path)))
+
+    settings = resolve_connection(connection_options(plugin), environ={}, home=str(tmp_path))
+
+    assert settings.base_url == 'https://console.example.com'
+    assert settings.rack == 'acme/prod' and settings.console
+    assert settings.secret_values() == ('key',)
