@@ -292,7 +292,7 @@ class RackState:
     def new_id(self, prefix, taken):
         """``prefix`` + 10 uppercase letters, unused in ``taken``."""
         while True:
-            candidate = prefix + ''.join(secrets.choice(_ID_LETTERS) for _ in range(10))
+            candidate = prefix + ''.join(secrets.choice(_ID_LETTERS) for _position in range(10))
             if candidate not in taken:
                 return candidate
 

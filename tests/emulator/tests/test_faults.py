@@ -15,7 +15,7 @@ GATEWAY_PAGE = '<html><head><title>502 Bad Gateway</title></head><body><center><
 
 def test_status_with_retry_after_then_normal(api, rack):
     rack.add_faults([{'method': 'GET', 'path': '^/system$', 'status': 503, 'times': 2, 'retry_after': 7}])
-    for _ in range(2):
+    for _attempt in range(2):
         response = api.get('/system')
         assert response.status_code == 503
         assert response.headers['Retry-After'] == '7'
@@ -41,7 +41,7 @@ def test_method_filter_and_default_times(api, rack):
 
 def test_unlimited_times(api, rack):
     rack.add_faults([{'path': '^/system$', 'status': 504, 'times': None}])
-    assert [api.get('/system').status_code for _ in range(4)] == [504] * 4
+    assert [api.get('/system').status_code for _attempt in range(4)] == [504] * 4
     rack.reset()
     assert api.get('/system').status_code == 200
 

@@ -138,7 +138,7 @@ def test_ok_stays_text_with_json_accept(api, clock):
 
 
 def test_request_ids_differ(api):
-    ids = {api.get('/auth').headers['Request-Id'] for _ in range(5)}
+    ids = {api.get('/auth').headers['Request-Id'] for _attempt in range(5)}
     assert len(ids) == 5
 
 
@@ -161,7 +161,7 @@ class TestParams:
 
     def test_limit_is_query_only(self, api):
         api.post('/apps', data={'name': 'demo'})
-        for _ in range(3):
+        for _release in range(3):
             api.post('/apps/demo/releases')
         # A body "limit" is a form value, not a query value: ignored.
         response = api.request('GET', '/apps/demo/releases', data={'limit': '1'})

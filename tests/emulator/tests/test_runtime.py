@@ -80,7 +80,7 @@ def test_concurrent_promotes_admit_one(api, rack, clock):
     def promote():
         results.append(Api(rack).post('/apps/demo/releases/%s/promote' % release).status_code)
 
-    threads = [threading.Thread(target=promote) for _ in range(10)]
+    threads = [threading.Thread(target=promote) for _thread in range(10)]
     for thread in threads:
         thread.start()
     for thread in threads:
