@@ -15,14 +15,16 @@ Public names:
 - ``ServiceSpec``: ``name``, ``build`` (the build path, ``.`` when neither build nor image is given),
   ``image``, ``command``, ``port`` (int or None), ``port_scheme`` (``http``/``https``), ``domain``
   (comma-joined), ``scale_count``, ``scale_min``, ``scale_max``, ``cpu`` (millicores), ``memory``
-  (MiB), ``gpu`` (count), ``gpu_vendor``, ``environment`` (list), ``resources`` (list of names).
+  (MiB; both 0 when unset on a GPU service, as pkg/manifest does), ``gpu`` (count), ``gpu_vendor``, ``environment`` (list), ``resources`` (list of names).
 - ``ResourceSpec``: ``name``, ``type``, ``options`` (dict of str to str).
 - ``DEFAULT_CPU``, ``DEFAULT_MEMORY``, ``DEFAULT_GPU_VENDOR``: the defaults pkg/manifest applies.
 
 Scale forms (as in pkg/manifest ServiceScale): ``scale: 2`` (count, min and max 2), ``scale: "1-3"``
-(count 1, min 1, max 3), or a map ``{count, cpu, memory, gpu}`` whose ``count`` takes either form and
-whose ``gpu`` is a count or ``{count, vendor}``. Nothing here interpolates ``${VAR}``: the CLI does
-that before uploading, so a build sees the text as stored.
+(count 1, min 1, max 3), or a map ``{count, min, max, cpu, memory, gpu}`` whose ``count`` takes either
+form and whose ``gpu`` is a count or ``{count, vendor}``.
+
+Not modelled: ``${VAR}`` interpolation (pkg/manifest substitutes the app's environment; here values
+are taken as written), autoscale/KEDA blocks, volumes, health checks and the other service keys.
 """
 
 import dataclasses
@@ -148,10 +150,14 @@ def _string_list(value, where):
 
 
 def _count_range(value, where):
-    """``2`` or ``"2"`` is (2, 2, 2); ``"1-3"`` is count 1, min 1, max 3."""
+    """``2`` or ``"2"`` is (2, 2, 2); ``"1-3"`` and ``{min: 1, max: 3}`` are count 1, min 1, max 3."""
     if isinstance(value, int) and not isinstance(value, bool):
         count = _integer(value, where, 1)
         return count, count, count
+    if isinstance(value, dict):
+        low = _integer(value.get('min'), where + '.min', 1)
+        high = _integer(value.get('max'), where + '.max', low)
+        return low, low, high
     if isinstance(value, str):
         match = _COUNT_RANGE.match(value)
         if match:
@@ -182,11 +188,18 @@ def _apply_scale(spec, value, where):
         return
     if value.get('count') is not None:
         spec.scale_count, spec.scale_min, spec.scale_max = _count_range(value['count'], where + '.count')
-    # A zero cpu or memory means "unset" to pkg/manifest, which then applies its default.
-    spec.cpu = _integer(value.get('cpu'), where + '.cpu', DEFAULT_CPU) or DEFAULT_CPU
-    spec.memory = _integer(value.get('memory'), where + '.memory', DEFAULT_MEMORY) or DEFAULT_MEMORY
+    elif value.get('min') is not None or value.get('max') is not None:
+        # scale.min / scale.max without a count (pkg/manifest ApplyDefaults): each bound defaults to the other.
+        low = _integer(value.get('min'), where + '.min', None)
+        high = _integer(value.get('max'), where + '.max', None)
+        low, high = (high if low is None else low), (low if high is None else high)
+        spec.scale_count, spec.scale_min, spec.scale_max = low, low, high
     if value.get('gpu') is not None:
         spec.gpu, spec.gpu_vendor = _gpu(value['gpu'], where + '.gpu')
+    # A zero cpu or memory means "unset"; pkg/manifest fills the defaults only for services without a GPU.
+    cpu_default, memory_default = (0, 0) if spec.gpu else (DEFAULT_CPU, DEFAULT_MEMORY)
+    spec.cpu = _integer(value.get('cpu'), where + '.cpu', 0) or cpu_default
+    spec.memory = _integer(value.get('memory'), where + '.memory', 0) or memory_default
 
 
 def _apply_port(spec, value, where):
