@@ -18,6 +18,9 @@ Extension points for later API areas:
 - ``on_deploy_complete``: callables ``(state, app, release)`` run when the app settles back to
   ``running`` after any of the above.
 - ``on_reset``: callables ``(state)`` run by reset(); areas that keep extra state clear it there.
+- ``on_settle``: callables ``(state)`` run at the end of every settle(), for areas with their own
+  timed transitions (builds). A hook may call back into the state, which settles again: it must
+  take a piece of work off its queue before doing it.
 - ``extensions``: a dict where such areas keep that state (cleared on reset after the hooks).
 """
 
@@ -242,6 +245,7 @@ class RackState:
         self.on_promote = []
         self.on_deploy_complete = []
         self.on_reset = []
+        self.on_settle = []
         self.extensions = {}
         self.storage_dir = tempfile.mkdtemp(prefix='convox-emulator-')
         self._finalizer = weakref.finalize(self, shutil.rmtree, self.storage_dir, True)
@@ -309,6 +313,8 @@ class RackState:
                         hook(self, app, release)
             if self.system.transition and now >= self.system.until_ns:
                 self.system.transition = ''
+            for hook in list(self.on_settle):
+                hook(self)
 
     def _begin(self, app, status, release_id):
         """Apply ``release_id`` to the app: it shows ``status`` for the deploy time."""
