@@ -32,10 +32,10 @@ required = ["MANIFEST.json", "FILES.json", "README.md", "LICENSE", "LICENSES/GPL
             "LICENSES/BSD-2-Clause.txt", "meta/runtime.yml", "meta/execution-environment.yml",
             "changelogs/changelog.yaml", "plugins/modules", "plugins/module_utils", "tests/unit",
             "tests/integration/targets"]
-forbidden = [".git", ".git/*", ".build", ".build/*", ".venv*", ".ci", ".ci/*", "hack", "hack/*",
-             "Makefile", ".gitignore", "*.tar.gz", "tests/output", "tests/output/*", "*__pycache__*",
-             "*.pyc", "*.pytest_cache*", "tests/integration/integration_config.yml",
-             "tests/integration/inventory", "changelogs/.plugin-cache.yaml"]
+# hidden paths (.git, .build, .venv-*, .ci, caches) are refused wherever they are
+forbidden = [".*", "*/.*", "hack", "hack/*", "Makefile", "*.tar.gz", "tests/output", "tests/output/*",
+             "*__pycache__*", "*.pyc", "htmlcov*", "tests/integration/integration_config.yml",
+             "tests/integration/inventory"]
 
 problems = ["missing: %s" % path for path in required if path not in names]
 problems += ["must not be shipped: %s" % name for name in names

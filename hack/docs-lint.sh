@@ -10,8 +10,10 @@ activate "$MAIN_CORE"
 copy_tree
 cd "$TREE"
 
-log "antsibull-docs lint-collection-docs --plugin-docs"
-antsibull-docs lint-collection-docs --plugin-docs .
+log "antsibull-docs lint-collection-docs"
+# Plugin docs (schema, markup, generated RST) and docs/docsite; references to this collection
+# and to ansible.builtin are checked.
+antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs --validate-collection-refs dependent .
 log "antsibull-changelog lint"
 antsibull-changelog lint
 antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
