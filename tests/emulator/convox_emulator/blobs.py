@@ -93,3 +93,15 @@ class BlobWriter:
             self._handle.close()
             os.unlink(self._path)
         self._buffer = bytearray()
+
+
+async def spool(chunks, directory):
+    """Store an async iterator of byte chunks (a request body) as a Blob, spooling past the threshold."""
+    writer = BlobWriter(directory)
+    try:
+        async for chunk in chunks:
+            writer.write(chunk)
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.close()

@@ -5,8 +5,9 @@
 
 Public names:
 
-- ``parse_manifest(text) -> Manifest``: parse and apply the manifest defaults; raises
-  ``ManifestError`` on invalid YAML, a missing or empty ``services`` map, or a value of the wrong type.
+- ``parse_manifest(text, require_services=True) -> Manifest``: parse and apply the manifest defaults;
+  raises ``ManifestError`` on invalid YAML, a missing or empty ``services`` map (unless
+  ``require_services`` is false), or a value of the wrong type.
 - ``ManifestError(message)``: ``.message`` is a one-line reason, prefixed with the YAML path of the bad
   value (e.g. ``services.web.scale.count: ...``).
 - ``Manifest``: ``.services`` (list of ServiceSpec, file order), ``.resources`` (list of ResourceSpec,
@@ -275,8 +276,12 @@ def _load_yaml(text):
         raise ManifestError('yaml: %s' % problem) from None
 
 
-def parse_manifest(text):
-    """Parse ``convox.yml`` text (str or UTF-8 bytes) into a Manifest, or raise ManifestError."""
+def parse_manifest(text, require_services=True):
+    """Parse ``convox.yml`` text (str or UTF-8 bytes) into a Manifest, or raise ManifestError.
+
+    ``require_services=False`` accepts a manifest without services (an empty text included), as
+    pkg/manifest.Load does: callers such as build export then report the lack themselves.
+    """
     if isinstance(text, bytes):
         try:
             text = text.decode('utf-8')
@@ -284,7 +289,7 @@ def parse_manifest(text):
             raise ManifestError('manifest is not UTF-8: %s' % error) from None
     document = _mapping(_load_yaml(text), 'manifest')
     services = _mapping(document.get('services'), 'services')
-    if not services:
+    if not services and require_services:
         raise ManifestError('services: at least one service required')
     return Manifest(
         services=[_service(str(name), body) for name, body in services.items()],

@@ -16,6 +16,8 @@ AREAS = (
     'objects',
     'system',
     'console',
+    'builds',
+    'app_resources',
 )
 
 

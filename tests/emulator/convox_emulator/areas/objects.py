@@ -13,7 +13,7 @@ import secrets
 from aiohttp import web
 
 from .. import golang, render
-from ..blobs import READ_CHUNK, BlobWriter
+from ..blobs import READ_CHUNK, spool
 from ..errors import BadRequest, Unimplemented
 
 
@@ -36,14 +36,7 @@ async def object_store(ctx):
     if key:
         key = sanitize_key(key)
     ctx.params.header('Public', 'bool')
-    writer = BlobWriter(ctx.state.storage_dir)
-    try:
-        async for chunk in ctx.request.content.iter_chunked(READ_CHUNK):
-            writer.write(chunk)
-    except BaseException:
-        writer.abort()
-        raise
-    blob = writer.close()
+    blob = await spool(ctx.request.content.iter_chunked(READ_CHUNK), ctx.state.storage_dir)
     if not key:
         key = temporary_key()
     ctx.state.object_put(app, key, blob)
