@@ -11,7 +11,7 @@ on a version string, so a new difference is one new field here.
 import dataclasses
 import re
 
-from . import golang
+from . import golang, rack_resources, workloads
 from .errors import NotFound, ServerError, error_for_status
 
 DEFAULT_V3_VERSION = '3.24.6'
@@ -105,6 +105,9 @@ class Semantics:
     release_not_found: object
     build_not_found: object
     validate_app_name: object
+    # Services and processes (workloads.WorkloadRules); the rack-resource model (a rack_resources store class).
+    workloads: object
+    rack_resources: object
 
     def promote_check_error(self, message):
         return error_for_status(self.promote_check_status, message)
@@ -142,6 +145,7 @@ def v3(version=DEFAULT_V3_VERSION):
         system_releases_unsupported='release history is unavailable',
         jwt_invalid_duration_status=400, jwt_checks_roles=True,
         release_not_found=_v3_release_not_found, build_not_found=_v3_build_not_found, validate_app_name=_v3_validate_app_name,
+        workloads=workloads.v3_rules(version), rack_resources=rack_resources.WebhookResources,
     )
 
 
@@ -155,6 +159,7 @@ def v2(version):
         system_router_internal=False, system_update_unsupported='', system_releases_unsupported='',
         jwt_invalid_duration_status=404, jwt_checks_roles=False,
         release_not_found=_v2_release_not_found, build_not_found=_v2_build_not_found, validate_app_name=_v2_validate_app_name,
+        workloads=workloads.v2_rules(), rack_resources=rack_resources.StackResources,
     )
 
 

@@ -380,6 +380,19 @@ class RackState:
             for table in (self.releases, self.builds, self.processes):
                 table.pop(name, None)
 
+    def app_rollout(self, name):
+        """A change rolled out without a promote (a service scaled): the app shows ``updating`` for the deploy time.
+
+        No on_promote hooks run (the release is unchanged); on_deploy_complete runs when it settles.
+        """
+        with self.lock:
+            app = self.app_get(name)
+            if app.status == 'running':
+                # Mid-deploy, a cancel still rolls back to the release before that deploy.
+                app.previous_release = app.release
+            app.transition = 'updating'
+            app.until_ns = self.clock() + self.deploy_ns
+
     def app_cancel(self, name):
         """Cancel an in-flight deploy: roll back to the previous release, ``rollback`` then ``running``."""
         with self.lock:

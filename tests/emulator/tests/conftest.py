@@ -5,7 +5,11 @@
 
 import pytest
 
+from convox_emulator.testing import EmulatorServer
 from emulator_helpers import Api, FakeClock
+
+# A date-style version: the emulator answers as a v2 (convox/rack) rack.
+V2_VERSION = '20240101000000'
 
 
 @pytest.fixture
@@ -31,3 +35,20 @@ def clock(rack):
     rack.state.clock = fake
     yield fake
     rack.state.clock = original
+
+
+@pytest.fixture(scope='module')
+def v2_rack():
+    """A v2 rack (convox/rack semantics) for one test module."""
+    with EmulatorServer(password='pw', rack_version=V2_VERSION) as server:
+        yield server
+
+
+@pytest.fixture
+def v2(v2_rack):  # pylint: disable=redefined-outer-name
+    """A client of the freshly reset v2 rack, whose clock the test moves (``v2.rack.state.clock.advance``)."""
+    v2_rack.reset()
+    original = v2_rack.state.clock
+    v2_rack.state.clock = FakeClock()
+    yield Api(v2_rack)
+    v2_rack.state.clock = original

@@ -102,3 +102,15 @@ def raw_request(rack, method, path, body=None, headers=None):
         return response.status, response.headers, response.read()
     finally:
         connection.close()
+
+
+def deploy_manifest(api, rack, clock, manifest, app='demo'):
+    """A running app whose active release carries ``manifest`` (white-box build, then the real release and promote routes)."""
+    if app not in rack.state.apps:
+        create_running_app(api, clock, app)
+    build = add_build(rack, app, manifest)
+    release = api.post('/apps/%s/releases' % app, data={'build': build.id}).json()
+    response = api.post('/apps/%s/releases/%s/promote' % (app, release['id']))
+    assert response.status_code == 200, response.text
+    clock.advance(1)
+    return release['id']

@@ -181,8 +181,15 @@ def test_negative_limit_drops_the_connection(api, clock):
 
 def test_promote_hooks(api, rack, clock):
     seen = []
-    rack.state.on_promote.append(lambda state, app, release: seen.append(('promote', app.name, release and release.id)))
-    rack.state.on_deploy_complete.append(lambda state, app, release: seen.append(('done', app.name, release and release.id)))
+
+    def on_promote(_state, app, release):
+        seen.append(('promote', app.name, release and release.id))
+
+    def on_deploy_complete(_state, app, release):
+        seen.append(('done', app.name, release and release.id))
+
+    rack.state.on_promote.append(on_promote)
+    rack.state.on_deploy_complete.append(on_deploy_complete)
     try:
         api.post('/apps', data={'name': 'demo'})
         clock.advance(3)
@@ -195,8 +202,9 @@ def test_promote_hooks(api, rack, clock):
         api.get('/apps')
         assert seen == [('promote', 'demo', None), ('done', 'demo', None), ('promote', 'demo', release), ('done', 'demo', release)]
     finally:
-        rack.state.on_promote.clear()
-        rack.state.on_deploy_complete.clear()
+        # Only ours: the areas' own hooks (services, builds) stay installed on the shared rack.
+        rack.state.on_promote.remove(on_promote)
+        rack.state.on_deploy_complete.remove(on_deploy_complete)
 
 
 # ---------------------------------------------------------------- CLI request sequences (convox-api.md 6)

@@ -16,6 +16,9 @@ AREAS = (
     'objects',
     'system',
     'console',
+    'services',
+    'processes',
+    'resources',
     'builds',
     'app_resources',
 )
