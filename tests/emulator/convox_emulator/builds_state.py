@@ -50,24 +50,8 @@ INVALID_IMAGE_MESSAGE = ('invalid image ref: must start with a letter or digit, 
                          'and not include // @- :- or /-')
 
 
-def _v3_build_json(build, _wildcard_domain):
-    return build.to_json()
-
-
-def _v2_build_json(build, wildcard_domain):
-    """convox/rack structs.Build: no ``repository``; ``wildcard-domain`` after ``status``."""
-    data = build.to_json()
-    del data['repository']
-    ordered = {}
-    for key, value in data.items():
-        if key == 'started':
-            ordered['wildcard-domain'] = wildcard_domain
-        ordered[key] = value
-    return ordered
-
-
 @dataclasses.dataclass(frozen=True)
-class BuildSemantics:
+class BuildSemantics:  # pylint: disable=too-many-instance-attributes
     """How one rack generation's builds differ (convox/convox provider/k8s vs convox/rack provider/aws)."""
 
     # The POST response: v3 returns the build after its pod started; v2 returns it as saved before the
@@ -85,15 +69,28 @@ class BuildSemantics:
     no_services_status: int
     # v2's buildSave has no git-sha attribute, so the param is dropped.
     keeps_git_sha: bool
-    to_json: object
+    # convox/rack structs.Build has no ``repository`` and a ``wildcard-domain`` after ``status``.
+    v2_json: bool
+
+    def to_json(self, build, wildcard_domain):
+        data = build.to_json()
+        if not self.v2_json:
+            return data
+        del data['repository']
+        ordered = {}
+        for key, value in data.items():
+            if key == 'started':
+                ordered['wildcard-domain'] = wildcard_domain
+            ordered[key] = value
+        return ordered
 
 
 V3_BUILDS = BuildSemantics(create_response_status='running', builder_pod=True, external_builds=True, source_schemes=('object',),
                            image_import=True, no_services_status=400, keeps_git_sha=True,
-                           to_json=_v3_build_json)
+                           v2_json=False)
 V2_BUILDS = BuildSemantics(create_response_status='created', builder_pod=False, external_builds=False,
                            source_schemes=('object', 'http', 'https'), image_import=False, no_services_status=500,
-                           keeps_git_sha=False, to_json=_v2_build_json)
+                           keeps_git_sha=False, v2_json=True)
 
 
 def for_rack(semantics):
@@ -128,6 +125,9 @@ class BuildTracker:
     def __init__(self):
         self.pending = {}
         self.wildcard_domains = {}
+
+    def schedule(self, job):
+        self.pending[(job.app, job.build_id)] = job
 
     def take_due(self, now_ns):
         """Remove and return the earliest pending build due by ``now_ns``, or None."""
@@ -342,29 +342,24 @@ def _image_hash(build_id, path):
 
 
 def _build_log(semantics, app, build_id, manifest):
-    """The builder's output for a successful build, shaped like pkg/build's docker engine writes it."""
-    prefix = '%s/%s' % (semantics.rack_name, app)
-    push = 'registry.%s/%s' % (semantics.domain, app)
-    lines, builds, pulls, tags = [], {}, [], {}
-    for service in manifest.services:
-        target = '%s:%s.%s' % (prefix, service.name, build_id)
-        if service.image:
-            if service.image not in pulls:
-                pulls.append(service.image)
-            tags.setdefault(service.image, []).append(target)
-        else:
-            image = builds.setdefault(service.build, _image_hash(build_id, service.build))
-            tags.setdefault(image, []).append(target)
-    for path, image in builds.items():
-        lines += ['Building: %s' % path, 'Step 1/1 : emulated build of %s (no image is produced)' % path,
-                  'Successfully built %s' % image[:12]]
-    lines += ['Running: docker pull %s' % image for image in pulls]
-    for source in sorted(tags):
-        lines += ['Running: docker tag %s %s' % (source, target) for target in tags[source]]
+    """The builder's output for a successful build, in the order pkg/build's docker engine works:
+
+    build each distinct path, pull each image, tag every service's image locally (by source), then
+    tag and push each service to the app's repository.
+    """
+    def tagged(service, repository):
+        return '%s:%s.%s' % (repository, service.name, build_id)
+
+    local, remote = '%s/%s' % (semantics.rack_name, app), 'registry.%s/%s' % (semantics.domain, app)
+    images = {path: _image_hash(build_id, path) for path in dict.fromkeys(service.build for service in manifest.services if not service.image)}
+    lines = []
+    for path, image in images.items():
+        lines += ['Building: %s' % path, 'Step 1/1 : emulated build of %s (no image is produced)' % path, 'Successfully built %s' % image[:12]]
+    lines += ['Running: docker pull %s' % image for image in dict.fromkeys(service.image for service in manifest.services if service.image)]
+    sources = sorted((service.image or images[service.build], tagged(service, local)) for service in manifest.services)
+    lines += ['Running: docker tag %s %s' % pair for pair in sources]
     for service in sorted(manifest.services, key=lambda item: item.name):
-        local = '%s:%s.%s' % (prefix, service.name, build_id)
-        remote = '%s:%s.%s' % (push, service.name, build_id)
-        lines += ['Running: docker tag %s %s' % (local, remote), 'Running: docker push %s' % remote]
+        lines += ['Running: docker tag %s %s' % (tagged(service, local), tagged(service, remote)), 'Running: docker push %s' % tagged(service, remote)]
     return ''.join(line + '\n' for line in lines)
 
 
@@ -417,7 +412,7 @@ def start_build(state, app, build, outcome, command):
         build.status = 'running'
         # Started is a stamp, which may run ahead of the clock: the build takes its full time after it.
         due_ns = max(state.now(), build.started_ns) + state.build_ns
-        tracker(state).pending[(app, build.id)] = PendingBuild(app=app, build_id=build.id, due_ns=due_ns, outcome=outcome)
+        tracker(state).schedule(PendingBuild(app=app, build_id=build.id, due_ns=due_ns, outcome=outcome))
 
 
 def _new_pod_name(state, app):
@@ -454,7 +449,7 @@ def start_image_import(state, app, build):
     with state.lock:
         build.status, build.reason, build.started_ns = 'running', '', state.stamp()
         due_ns = max(state.now(), build.started_ns) + state.build_ns
-        tracker(state).pending[(app, build.id)] = PendingBuild(app=app, build_id=build.id, due_ns=due_ns)
+        tracker(state).schedule(PendingBuild(app=app, build_id=build.id, due_ns=due_ns))
 
 
 def import_build(state, app, source):

@@ -55,27 +55,25 @@ async def build_create(ctx):
     state, params, app = ctx.state, ctx.params, ctx.var('app')
     rules = builds_state.for_rack(ctx.semantics)
     url = params.value('url')
+    # structs.BuildCreateOptions, in field order; bools never fail to parse, lists and strings cannot.
     build_args = params.param('build-args', 'list')
     description = params.param('description') or ''
     params.param('development', 'bool')
     external = params.param('external', 'bool')
     manifest_name = params.param('manifest') or builds_state.DEFAULT_MANIFEST
-    no_cache = params.param('no-cache', 'bool')
-    wildcard_domain = params.param('wildcard-domain', 'bool')
-    git_sha = (params.param('git-sha') or '') if rules.keeps_git_sha else ''
+    command = builds_state.builder_command(params.param('no-cache', 'bool'), build_args)
+    wildcard_domain = bool(params.param('wildcard-domain', 'bool'))
     with state.lock:
         state.app_get(app)
-        build = state.build_add(app, description=description, git_sha=git_sha)
-        builds_state.tracker(state).wildcard_domains[(app, build.id)] = bool(wildcard_domain)
+        build = state.build_add(app, description=description, git_sha=(params.param('git-sha') or '') if rules.keeps_git_sha else '')
+        builds_state.tracker(state).wildcard_domains[(app, build.id)] = wildcard_domain
     if external and rules.external_builds:
         # The push URL is computed for this response only: the Build resource has no field for it.
-        repository = 'https://convox:%s@api.%s/%s' % (state.password, ctx.semantics.domain, app)
-        return _json(ctx, build, repository)
+        return _json(ctx, build, 'https://convox:%s@api.%s/%s' % (state.password, ctx.semantics.domain, app))
     outcome = await _source_outcome(ctx, app, build.id, url, manifest_name)
-    builds_state.start_build(state, app, build, outcome, builds_state.builder_command(no_cache, build_args))
+    builds_state.start_build(state, app, build, outcome, command)
     data = builds_state.build_json(state, build)
-    if rules.create_response_status != 'running':
-        data['status'] = rules.create_response_status
+    data['status'] = rules.create_response_status
     return render.json_response(data)
 
 
