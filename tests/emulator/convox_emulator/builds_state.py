@@ -36,11 +36,10 @@ from .blobs import Blob
 from .errors import ServerError, error_for_status
 from .manifest import ManifestError, parse_manifest
 from .state import Process
+from .workloads import K8S_NAME_ALPHABET
 
 EXTENSION_KEY = 'builds'
 DEFAULT_MANIFEST = 'convox.yml'
-# Kubernetes generateName suffixes use this alphabet (no vowels, no confusable digits).
-_POD_SUFFIX_LETTERS = 'bcdfghjklmnpqrstvwxz2456789'
 _GZIP_MAGIC = b'\x1f\x8b'
 # provider/k8s BuildImportImage: an allowlist of docker-reference characters, then separator sequences
 # skopeo would misread.
@@ -416,9 +415,10 @@ def start_build(state, app, build, outcome, command):
 
 
 def _new_pod_name(state, app):
+    """The builder pod's name: generateName ``build-`` plus Kubernetes' five-character suffix."""
     taken = state.processes.get(app, {})
     while True:
-        name = 'build-' + ''.join(secrets.choice(_POD_SUFFIX_LETTERS) for _position in range(5))
+        name = 'build-' + ''.join(secrets.choice(K8S_NAME_ALPHABET) for _position in range(5))
         if name not in taken:
             return name
 
