@@ -18,7 +18,15 @@ Public names:
 - ``SourceError``, ``scan_source(chunks, manifest_path)``: read a source tarball like the builder does.
 - ``plan_source_build(...)``, ``start_build(...)``, ``start_image_import(...)``, ``cancel_pending(...)``.
 - ``read_import(chunks)``, ``import_build(...)``, ``export_members(...)``.
-- ``build_json(build, semantics)``: the Build as the rack generation serializes it.
+- ``build_json(state, build, repository=None)``: the Build as the rack generation serializes it.
+
+Faithful to the rack where a brief might expect otherwise: a failed source build keeps ``reason``
+empty (pkg/build writes the error to the log only; BuildImportImage is what sets a reason), the
+manifest is looked up at the archive root (or at the ``manifest`` path inside it) only, and v3
+fetches ``object://`` sources only ("unknown source type"); v2 also fetches http(s), here from
+loopback hosts only. Not emulated: images (exports carry an empty OCI layout per service; imported
+image archives are read through and dropped), build-args/env interpolation of the manifest, and the
+build log websocket.
 """
 
 import dataclasses
