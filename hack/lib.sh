@@ -56,7 +56,23 @@ find_python() {
             return 0
         fi
     done
-    die "Python $minor not found (looked on PATH and in ${PYENV_ROOT:-$HOME/.pyenv}/versions)"
+    return 1
+}
+
+# link_target_pythons CONTROLLER_MINOR: a directory of pythonX.Y links to the other Pythons this
+# machine has (3.8 and later), to put on PATH after the venv. Without --python, ansible-test
+# sanity --local then runs its per-version tests (compile, import) on each of them as well.
+link_target_pythons() {
+    local dir="$BUILD_DIR/python-bin" minor python
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    for minor in 3.8 3.9 3.10 3.11 3.12 3.13 3.14; do
+        [ "$minor" != "$1" ] || continue
+        if python=$(find_python "$minor"); then
+            ln -s "$python" "$dir/python$minor"
+        fi
+    done
+    echo "$dir"
 }
 
 venv_dir() { echo "$ROOT/.venv-$1"; }
@@ -66,7 +82,8 @@ venv_dir() { echo "$ROOT/.venv-$1"; }
 ensure_venv() {
     local core="$1" venv python stamp want
     venv=$(venv_dir "$core")
-    python=$(find_python "$(python_minor_for "$core")")
+    python=$(find_python "$(python_minor_for "$core")") ||
+        die "Python $(python_minor_for "$core") not found (looked on PATH and in ${PYENV_ROOT:-$HOME/.pyenv}/versions)"
     want=$(cat "$ROOT/hack/tool-requirements.txt" "$ROOT/tests/unit/requirements.txt" \
         "$ROOT/tests/integration/requirements.txt" 2>/dev/null | sha256sum | cut -c1-16)
     want="core=$core python=$python reqs=$want"
