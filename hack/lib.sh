@@ -80,13 +80,19 @@ venv_dir() { echo "$ROOT/.venv-$1"; }
 # ensure_venv CORE: create .venv-CORE with the newest ansible-core CORE.x and the test tools.
 # Idempotent: a stamp records what was installed; the venv is rebuilt only when that changes.
 ensure_venv() {
-    local core="$1" venv python stamp want
+    local core="$1" venv python stamp want file
     venv=$(venv_dir "$core")
     python=$(find_python "$(python_minor_for "$core")") ||
         die "Python $(python_minor_for "$core") not found (looked on PATH and in ${PYENV_ROOT:-$HOME/.pyenv}/versions)"
-    want=$(cat "$ROOT/hack/tool-requirements.txt" "$ROOT/tests/unit/requirements.txt" \
-        "$ROOT/tests/integration/requirements.txt" 2>/dev/null | sha256sum | cut -c1-16)
-    want="core=$core python=$python reqs=$want"
+    local -a files=() reqs=()
+    for file in hack/tool-requirements.txt tests/unit/requirements.txt \
+        tests/integration/requirements.txt tests/emulator/requirements.txt; do
+        if [ -f "$ROOT/$file" ]; then
+            files+=("$ROOT/$file")
+            reqs+=(-r "$ROOT/$file")
+        fi
+    done
+    want="core=$core python=$python reqs=$(cat "${files[@]}" | sha256sum | cut -c1-16)"
     stamp="$venv/.convox-venv-stamp"
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$venv/bin/ansible-test" ]; then
         return 0
@@ -95,10 +101,7 @@ ensure_venv() {
     rm -rf "$venv"
     "$python" -m venv "$venv"
     "$venv/bin/python" -m pip install --quiet --upgrade pip
-    "$venv/bin/python" -m pip install --quiet "ansible-core~=$core.0" \
-        -r "$ROOT/hack/tool-requirements.txt" \
-        -r "$ROOT/tests/unit/requirements.txt" \
-        -r "$ROOT/tests/integration/requirements.txt"
+    "$venv/bin/python" -m pip install --quiet "ansible-core~=$core.0" "${reqs[@]}"
     echo "$want" > "$stamp"
     log "installed ansible-core $(core_version "$core")"
 }
