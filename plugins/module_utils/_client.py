@@ -74,6 +74,7 @@ import email.utils
 import hashlib
 import http.client
 import json
+import math
 import os
 import random
 import re
@@ -361,7 +362,7 @@ def _non_negative(value, name, kind):
         number = kind(value)
     except (TypeError, ValueError):
         raise ConvoxConfigError('%s must be a number' % name) from None
-    if isinstance(value, bool) or number != number or number < 0:
+    if isinstance(value, bool) or math.isnan(number) or number < 0:
         raise ConvoxConfigError('%s must be a number of at least 0' % name)
     return number
 
@@ -783,8 +784,7 @@ class ConvoxResponse:
             yield self._content
             return
         try:
-            for chunk in self._response.iter_content(chunk_size):
-                yield chunk
+            yield from self._response.iter_content(chunk_size)
         except _READ_FAILURES as exc:
             raise self._context.transport_error(exc) from None
 
@@ -955,7 +955,7 @@ def retry_after_seconds(value, now=None):
         if moment is None:
             return None
         seconds = moment.timestamp() - (time.time() if now is None else now)
-    if seconds != seconds:  # NaN
+    if math.isnan(seconds):
         return None
     return max(0.0, seconds)
 

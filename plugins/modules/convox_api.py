@@ -78,8 +78,9 @@ extends_documentation_fragment:
   - convox.convox.attributes.action_group
 attributes:
   check_mode:
-    description: Read requests run in check mode; write requests are skipped and their C(changed) is predicted.
+    description: Can run in check mode and return changed status prediction without modifying the rack.
     support: partial
+    details: V(GET), V(HEAD) and V(OPTIONS) requests are sent in check mode; other requests are not sent, and C(changed) is predicted from O(changed).
   diff_mode:
     description: The module cannot tell what a request changes.
     support: none

@@ -44,7 +44,10 @@ def _ensure_collection_importable():
     if str(tree) not in sys.path:
         sys.path.insert(0, str(tree))
     # Subprocesses (ansible-playbook, ansible-doc) find the collection too.
-    os.environ['ANSIBLE_COLLECTIONS_PATH'] = os.pathsep.join(filter(None, (str(tree), os.environ.get('ANSIBLE_COLLECTIONS_PATH'))))
+    # (Under ansible-test the tree is already there: adding it again breaks its pytest workers.)
+    current = os.environ.get('ANSIBLE_COLLECTIONS_PATH', '')
+    if str(tree) not in current.split(os.pathsep):
+        os.environ['ANSIBLE_COLLECTIONS_PATH'] = os.pathsep.join(filter(None, (str(tree), current)))
 
 
 _ensure_collection_importable()

@@ -76,7 +76,7 @@ def decode(raw, kind):
 class Params:
     """Everything a handler can read from a request besides its path and raw body."""
 
-    def __init__(self, method, query_pairs, body_pairs, multipart_pairs, files, headers):  # pylint: disable=too-many-positional-arguments
+    def __init__(self, method, query_pairs, body_pairs, multipart_pairs, files, headers):
         self.method = method
         self.query_pairs = query_pairs
         self.body_pairs = body_pairs

@@ -37,7 +37,8 @@ def test_dict_and_bool_fields_use_the_rack_encodings(rack, run_module):
     assert result['content'] == 'ok\n'
     # One form field per option: the map travels as a single encoded value.
     assert sorted(rack.requests()[0]['form']) == ['lock', 'parameters']
-    app, _ = call(rack, run_module, path='/apps/enc')
+    app, app_failed = call(rack, run_module, path='/apps/enc')
+    assert not app_failed
     assert app['json']['parameters'] == {'BuildCpu': '256', 'BuildMem': '1024'}
     assert app['json']['locked'] is True
 
@@ -47,11 +48,11 @@ def test_check_mode_sends_reads_but_not_writes(rack, run_module):
     assert not failed and write['changed'] is True and 'status' not in write
     assert rack.requests() == []
 
-    told, _ = call(rack, run_module, method='POST', path='/apps', data=dict(name='nope'), changed=False, _ansible_check_mode=True)
-    assert told['changed'] is False
+    told, told_failed = call(rack, run_module, method='POST', path='/apps', data=dict(name='nope'), changed=False, _ansible_check_mode=True)
+    assert not told_failed and told['changed'] is False
 
-    read, _ = call(rack, run_module, path='/apps', _ansible_check_mode=True)
-    assert read['json'] == []
+    read, read_failed = call(rack, run_module, path='/apps', _ansible_check_mode=True)
+    assert not read_failed and read['json'] == []
     assert [entry['method'] for entry in rack.requests()] == ['GET']
 
 
