@@ -169,7 +169,7 @@ def test_system_processes_and_capacity(api, clock, demo):
     everything = api.get('/system/processes', params={'all': 'true'}).json()
     assert [item['id'] for item in everything] == [item['id'] for item in processes(api)]
     capacity = api.get('/system/capacity').json()
-    assert (capacity['process-count'], capacity['process-cpu'], capacity['process-memory']) == (3, 750, 1536)
+    assert (capacity['process-count'], capacity['process-cpu'], capacity['process-memory']) == (3, 750, 1610)  # MiB requested, reported in 10^6 bytes
     api.put('/apps/demo/services/web', data={'count': '3', 'cpu': '500'})
     clock.advance(1)
     capacity = api.get('/system/capacity').json()

@@ -11,6 +11,11 @@ CLUSTER_CPU_MILLICORES = 2000
 CLUSTER_MEMORY_MB = 4096 * 1024 * 1024 // 1000000
 
 
+def mib_to_capacity_units(mebibytes):
+    """Processes request memory in MiB; Capacity counts memory in units of 10^6 bytes (convox-api.md 3)."""
+    return int(mebibytes * 1024 * 1024 // 1000000)
+
+
 async def system_get(ctx):
     return render.json_response(ctx.state.system_get().to_json(ctx.semantics))
 
@@ -38,7 +43,7 @@ async def system_capacity(ctx):
         'process-count': len(processes),
         'process-cpu': int(sum(process.cpu for process in processes)),
         'process-gpu': sum(process.gpu for process in processes),
-        'process-memory': int(sum(process.memory for process in processes)),
+        'process-memory': mib_to_capacity_units(sum(process.memory for process in processes)),
     })
 
 
