@@ -79,6 +79,7 @@ import os
 import random
 import re
 import socket
+import stat
 import ssl
 import tempfile
 import time
@@ -314,6 +315,13 @@ class RetrySettings:
         return 'RetrySettings(%s)' % ', '.join('%s=%r' % (name, getattr(self, name)) for name in self.__slots__)
 
 
+def secret_forms(secret):
+    """Every form a secret takes in text: as is, and percent-encoded the ways URLs and forms encode it."""
+    if not secret:
+        return ()
+    return tuple(sorted(set((secret, quote(secret, safe=''), quote(secret), quote_plus(secret))), key=len, reverse=True))
+
+
 class ConnectionSettings:
     """Everything the client needs to reach one rack, already resolved.
 
@@ -349,7 +357,7 @@ class ConnectionSettings:
 
     def secret_values(self):
         """The values a caller must mask in its own output (for example ``module.no_log_values``)."""
-        return tuple(value for value in (self.password,) if value)
+        return secret_forms(self.password)
 
     def __repr__(self):
         return ('ConnectionSettings(base_url=%r, username=%r, password=%s, rack=%r, verify=%r, timeout=%r, retries=%r, actor=%r)'
@@ -369,8 +377,8 @@ def _non_negative(value, name, kind):
 
 def _positive(value, name):
     number = _non_negative(value, name, float)
-    if number == 0:
-        raise ConvoxConfigError('%s must be more than 0' % name)
+    if number == 0 or math.isinf(number):
+        raise ConvoxConfigError('%s must be a finite number more than 0' % name)
     return number
 
 
@@ -770,6 +778,15 @@ class ConvoxResponse:
                 raise self._not_json(text) from None
         return self._decoded[0]
 
+    def refuse_foreign_page(self):
+        """Raise for an HTML page without the rack's Request-Id: a console's login page (no ``Rack``
+        header) or a proxy's page answered instead of the rack, even with a success status, so a
+        write that was never made is not taken for done."""
+        if self.request_id or self.is_json:
+            return
+        if _is_html(self.content_type, self.text):
+            raise self._not_json(self.text)
+
     def _not_json(self, text):
         if _is_html(self.content_type, text):
             what = 'the server answered with %s instead of the Convox API; %s' % (_html_summary(text), self._context.html_hint())
@@ -885,6 +902,12 @@ def _transport_failure(exc, context):
     """Classify a requests/urllib3 exception: ``(kind, ConvoxTransportError, short description)``."""
     chain = _exception_chain(exc)
     method, path, origin, redact = context.method, context.path, context.origin, context.redact
+    if _first(chain, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
+        # The peer closed the TLS stream (a restarting pod, a load balancer). That may happen after
+        # the request went out, so it counts as a broken connection: reads retry, writes do not.
+        reason = 'the TLS connection was closed by the server'
+        error = ConvoxConnectionError(redact('%s %s: the connection to %s broke: %s' % (method, path, origin, reason)), method, path)
+        return _BROKEN, error, 'lost the connection (%s)' % reason
     if _first(chain, (requests.exceptions.SSLError, ssl.SSLError)):
         return _TLS, ConvoxTLSError(redact(_tls_failure(chain, origin)), method, path), 'failed TLS'
     # urllib3's NewConnectionError (refused, DNS) subclasses ConnectTimeoutError: test it first.
@@ -1057,9 +1080,9 @@ class ConvoxClient:
     @staticmethod
     def _secret_forms(settings):
         forms = set()
-        for secret in settings.secret_values():
-            basic = base64.b64encode(('%s:%s' % (settings.username, secret)).encode('utf-8')).decode('ascii')
-            forms.update((secret, quote(secret, safe=''), quote(secret), quote_plus(secret), basic))
+        if settings.password:
+            forms.update(secret_forms(settings.password))
+            forms.add(base64.b64encode(('%s:%s' % (settings.username, settings.password)).encode('utf-8')).decode('ascii'))
         # Longest first, so that a secret containing another is replaced whole.
         return sorted(forms, key=len, reverse=True)
 
@@ -1142,6 +1165,8 @@ class ConvoxClient:
                 allowed = _may_retry_failure(policy, failed.kind)
             else:
                 if response.status < 300:
+                    if not stream:
+                        response.refuse_foreign_page()
                     return response
                 error = context.api_error(response.status, response.headers, response.content)
                 response.close()
@@ -1249,27 +1274,47 @@ class ConvoxClient:
         fields.update(headers or {})
         with self.request('GET', path, params=params, headers=fields, timeout=timeout, stream=True) as response:
             target = self._download_target(dest_path)
-            digest = hashlib.sha256()
-            size = 0
             try:
-                fd, partial = tempfile.mkstemp(prefix='.%s.' % os.path.basename(target), suffix='.part',
-                                               dir=os.path.dirname(os.path.abspath(target)))
-            except OSError as exc:
-                raise ConvoxFileError('cannot write %s: %s' % (target, exc.strerror or type(exc).__name__)) from None
-            try:
-                with os.fdopen(fd, 'wb') as out:
-                    for chunk in response.iter_content(CHUNK_SIZE):
-                        out.write(chunk)
-                        digest.update(chunk)
-                        size += len(chunk)
-                os.replace(partial, target)
-            except OSError as exc:
-                raise ConvoxFileError('cannot write %s: %s' % (target, exc.strerror or type(exc).__name__)) from None
-            finally:
-                if os.path.exists(partial):
-                    os.unlink(partial)
-        response.dest_path, response.size, response.sha256 = target, size, digest.hexdigest()
+                self._stream_to(response, target)
+            except BaseException:
+                if not dest_path and os.path.exists(target):
+                    # A temporary target of ours: leave nothing behind when the download fails.
+                    os.unlink(target)
+                raise
         return response
+
+    @staticmethod
+    def _stream_to(response, target):
+        """Write the body aside and rename it into place; set ``dest_path``, ``size``, ``sha256``.
+
+        A file that is replaced keeps its permissions; a new one is created 0600.
+        """
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except OSError:
+            mode = None
+        try:
+            fd, partial = tempfile.mkstemp(prefix='.%s.' % os.path.basename(target), suffix='.part',
+                                           dir=os.path.dirname(os.path.abspath(target)))
+        except OSError as exc:
+            raise ConvoxFileError('cannot write %s: %s' % (target, exc.strerror or type(exc).__name__)) from None
+        try:
+            with os.fdopen(fd, 'wb') as out:
+                for chunk in response.iter_content(CHUNK_SIZE):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+            if mode is not None:
+                os.chmod(partial, mode)
+            os.replace(partial, target)
+        except OSError as exc:
+            raise ConvoxFileError('cannot write %s: %s' % (target, exc.strerror or type(exc).__name__)) from None
+        finally:
+            if os.path.exists(partial):
+                os.unlink(partial)
+        response.dest_path, response.size, response.sha256 = target, size, digest.hexdigest()
 
     @staticmethod
     def _download_target(dest_path):
@@ -1419,8 +1464,12 @@ class ConvoxClient:
 
         The token is a secret: callers must keep it out of logs (``no_log``).
         """
+        try:
+            hours = int(duration_hours)
+        except (TypeError, ValueError):
+            raise ConvoxConfigError('a JWT duration must be a whole number of hours') from None
         answer = self.request('POST', api_path('system', 'jwt', 'token'),
-                              data={'role': role, 'durationInHour': int(duration_hours)}).json()
+                              data={'role': role, 'durationInHour': hours}).json()
         token = answer.get('token') if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
             raise ConvoxResponseError(200, 'the JWT answer has no token', None, 'POST', '/system/jwt/token')

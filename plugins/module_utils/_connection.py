@@ -18,14 +18,19 @@ field by field, first match wins:
 * rack: option ``rack`` -> ``$CONVOX_RACK`` -> CLI ``rack`` file -> CLI ``current`` (``{"name", "type"}``).
   A rack that is neither empty nor the host itself means console mode: every request
   carries ``Rack: <rack>``. A rack reached through ``RACK_URL`` or ``racks/<name>`` is direct.
-* API key: option ``api_key`` -> ``$CONVOX_PASSWORD`` -> the password in the host's URL
-  (``RACK_URL``, ``racks/<name>``, or ``host`` itself) -> CLI ``auth`` JSON (host -> key).
+* host, when nothing else names one and ``rack`` is ``ORG/RACK``: ``console.convox.com``.
+* API key: option ``api_key`` -> the password in the URL the host came from (``RACK_URL``,
+  ``racks/<name>``, or ``host`` itself: a URL that names a rack also says who we are there, so a
+  key from the environment is never sent to it) -> ``$CONVOX_PASSWORD`` -> the password in
+  ``RACK_URL`` when it names the same host -> CLI ``auth`` JSON (host -> key).
 * user: option ``api_user`` -> the user in the URL the key came from -> ``convox``.
 * CLI settings directory: option ``config_dir`` -> ``$CONVOX_CONFIG`` -> ``$XDG_CONFIG_HOME/convox``
-  (``~/.config/convox``) -> the v2 CLI's ``~/.convox``; the first that exists.
+  (``~/.config/convox``) -> on macOS ``~/Library/Preferences/convox`` -> the v2 CLI's ``~/.convox``;
+  the first that exists.
 
-Modules get the environment through the argspec's ``env_fallback``; plugins pass already
-resolved options, so the resolver applies the same variables to options left unset: one place.
+Modules get CONVOX_HOST, CONVOX_RACK and CONVOX_CONFIG through the argspec's ``env_fallback``;
+plugins pass already resolved options, so the resolver applies the same variables to options
+left unset: one place. CONVOX_PASSWORD is only read here (see ``api_key`` above).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from urllib.parse import unquote, urlsplit
 
 from ansible.module_utils.basic import env_fallback
@@ -45,6 +51,7 @@ from ansible_collections.convox.convox.plugins.module_utils._client import (
     ConnectionSettings,
     ConvoxConfigError,
     RetrySettings,
+    secret_forms,
 )
 
 __all__ = ('CONNECTION_ARGSPEC', 'ConnectionSettings', 'RetrySettings', 'resolve_connection')
@@ -55,10 +62,14 @@ ENV_RACK = 'CONVOX_RACK'
 ENV_CONFIG = 'CONVOX_CONFIG'
 ENV_RACK_URL = 'RACK_URL'
 ENV_ACTOR = 'CONVOX_ACTOR'
+DEFAULT_CONSOLE_HOST = 'console.convox.com'
 
 CONNECTION_ARGSPEC = dict(
     host=dict(type='str', fallback=(env_fallback, [ENV_HOST])),
-    api_key=dict(type='str', aliases=['password'], no_log=True, fallback=(env_fallback, [ENV_PASSWORD])),
+    # No env_fallback: the resolver reads CONVOX_PASSWORD itself, because a key from the environment
+    # must not be paired with the host of a RACK_URL that carries its own password (it would send a
+    # console deploy key to a rack). Modules register the resolved key in no_log_values.
+    api_key=dict(type='str', aliases=['password'], no_log=True),
     # Not a secret: the basic auth user name; `jwt` when api_key is a JWT minted by POST /system/jwt/token.
     api_user=dict(type='str', no_log=False),
     rack=dict(type='str', fallback=(env_fallback, [ENV_RACK])),
@@ -83,6 +94,33 @@ _RACK_FILE_NAME = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9._-]*\Z')
 _MAX_SETTINGS_FILE = 1024 * 1024
 
 
+_HOST_LABEL = re.compile(r'^[A-Za-z0-9_-]{1,63}\Z')
+
+
+def _valid_hostname(hostname):
+    """An IP literal, or DNS labels that IDNA can encode (no empty label, as in `a..b`)."""
+    if ':' in hostname:  # an IPv6 literal, already bracket-checked by urlsplit
+        return True
+    try:
+        ascii_name = hostname.rstrip('.').encode('idna').decode('ascii')
+    except UnicodeError:
+        return False
+    return all(_HOST_LABEL.match(label) for label in ascii_name.split('.'))
+
+
+def url_secret_forms(text):
+    """The forms of a password embedded in a host or URL (``https://convox:<pw>@host``), for masking.
+
+    Used before any request, so that a credential typed into ``host`` is masked in a module's
+    logged and returned arguments even when the task fails early.
+    """
+    try:
+        password = urlsplit(text.strip() if '://' in text else 'https://' + text.strip()).password
+    except (AttributeError, ValueError):
+        return ()
+    return secret_forms(unquote(password)) + secret_forms(password) if password else ()
+
+
 class _Endpoint:
     """A parsed host or URL: the base URL without credentials, plus the credentials it carried."""
 
@@ -102,6 +140,8 @@ class _Endpoint:
             raise ConvoxConfigError('%s must use http:// or https://' % what)
         if not parts.hostname or parts.query or parts.fragment:
             raise ConvoxConfigError('%s must be a host name or a URL without query or fragment' % what)
+        if not _valid_hostname(parts.hostname):
+            raise ConvoxConfigError('%s has an invalid host name' % what)
         self.netloc = parts.netloc.rpartition('@')[2]
         self.hostname = parts.hostname
         self.base_url = '%s://%s%s' % (parts.scheme, self.netloc, parts.path.rstrip('/'))
@@ -206,7 +246,10 @@ def _config_directory(explicit, environ, home):
         return os.path.expanduser(explicit)
     home = home or os.path.expanduser('~')
     config_home = environ.get('XDG_CONFIG_HOME') or os.path.join(home, '.config')
-    candidates = (os.path.join(config_home, 'convox'), os.path.join(home, '.convox'))
+    candidates = [os.path.join(config_home, 'convox'), os.path.join(home, '.convox')]
+    if sys.platform == 'darwin':
+        # The v3 CLI's settings library uses the macOS preferences folder there.
+        candidates.insert(1, os.path.join(home, 'Library', 'Preferences', 'convox'))
     for directory in candidates:
         if os.path.isdir(directory):
             return directory
@@ -296,6 +339,9 @@ def resolve_connection(options, environ=None, home=None):
             endpoint, direct = _Endpoint(rack_file_url, cli.path('racks', rack)), True
         else:
             console_host, console_file = cli.console_host()
+            if not console_host and rack and '/' in rack:
+                # An ORG/RACK is a console rack; the CLI and Convox's CI actions default to this console.
+                console_host, console_file = DEFAULT_CONSOLE_HOST, 'the default console host'
             if not console_host:
                 raise ConvoxConfigError(
                     'no Convox host: set the task option `host` or the environment variable %s, set %s, '
@@ -307,7 +353,10 @@ def resolve_connection(options, environ=None, home=None):
     url_credentials = [endpoint] + _rack_url_for(endpoint, environ, direct)
     embedded = next((candidate for candidate in url_credentials if candidate.password), None)
     if options.get('api_key'):
-        password, source = options['api_key'], 'the option `api_key` (or %s)' % ENV_PASSWORD
+        password, source = options['api_key'], 'the option `api_key`'
+    elif embedded is not None and embedded is endpoint:
+        # The URL that says where the rack is also says who we are there (RACK_URL "overrides everything").
+        password, source, username = embedded.password, embedded.what, embedded.username
     elif environ.get(ENV_PASSWORD):
         password, source = environ[ENV_PASSWORD], 'the environment variable %s' % ENV_PASSWORD
     elif embedded is not None:

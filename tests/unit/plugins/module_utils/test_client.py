@@ -950,6 +950,20 @@ def test_console_without_rack_header_is_a_clear_error(console_rack):
     assert 'Expecting value' not in text and 'Traceback' not in text
 
 
+@pytest.mark.parametrize('call', [
+    lambda client: client.app_delete('demo'),
+    lambda client: client.app_update('demo', lock=True),
+    lambda client: client.release_promote('demo', 'RABCDEFGHIJ'),
+    lambda client: client.auth_check(),
+])
+def test_an_html_page_is_never_taken_for_an_ok_answer(console_rack, call):
+    # The console answers 200 with its login page: a write that was never made must not look done.
+    client = make_client(console_rack.url, console_rack.password, retries=dict(max_retries=0))
+    with pytest.raises(ConvoxError) as caught:
+        call(client)
+    assert 'HTML page' in str(caught.value)
+
+
 def test_jwt_read_token_can_read_but_not_write(rack, client):
     token = client.jwt_token('read', 1)
     assert token and token != rack.password

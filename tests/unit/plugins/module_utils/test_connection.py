@@ -14,6 +14,7 @@ import json
 import os
 
 import pytest
+from urllib.parse import quote, quote_plus
 
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -28,6 +29,7 @@ from ansible_collections.convox.convox.plugins.module_utils._connection import (
     CONNECTION_ARGSPEC,
     ConnectionSettings,
     resolve_connection,
+    url_secret_forms,
 )
 
 KEY = 'key-Secret/+&=-7d1e'
@@ -88,10 +90,11 @@ def test_argspec_declares_the_documented_options():
     assert CONNECTION_ARGSPEC['validate_certs'] == dict(type='bool', default=True)
     assert CONNECTION_ARGSPEC['timeout'] == dict(type='float', default=30.0)
     assert CONNECTION_ARGSPEC['config_dir']['type'] == 'path' and CONNECTION_ARGSPEC['ca_path']['type'] == 'path'
+    # CONVOX_PASSWORD is read by the resolver, which knows whether the host came with its own password.
+    assert 'fallback' not in CONNECTION_ARGSPEC['api_key']
     fallbacks = dict((name, spec['fallback']) for name, spec in CONNECTION_ARGSPEC.items() if 'fallback' in spec)
     assert fallbacks == {
         'host': (env_fallback, ['CONVOX_HOST']),
-        'api_key': (env_fallback, ['CONVOX_PASSWORD']),
         'rack': (env_fallback, ['CONVOX_RACK']),
         'config_dir': (env_fallback, ['CONVOX_CONFIG']),
     }
@@ -106,13 +109,14 @@ def test_argspec_validates_with_env_fallbacks_and_marks_the_key_no_log(monkeypat
     result = ArgumentSpecValidator(CONNECTION_ARGSPEC).validate({'retries': {'max_retries': 5}})
     assert result.error_messages == []
     params = result.validated_parameters
-    assert (params['host'], params['api_key'], params['rack']) == ('console.example.com', KEY, 'acme/prod')
+    # The key is left to the resolver, which reads CONVOX_PASSWORD and hands back every form to mask.
+    assert (params['host'], params['api_key'], params['rack']) == ('console.example.com', None, 'acme/prod')
     assert params['retries'] == dict(RETRY_DEFAULTS, max_retries=5)
     assert params['timeout'] == 30.0 and params['validate_certs'] is True
-    assert KEY in result._no_log_values
-    settings = resolve_connection(params, environ={}, home='/nonexistent')
+    settings = resolve_connection(params, home='/nonexistent')
     assert settings.retries == RetrySettings(max_retries=5)
     assert (settings.base_url, settings.rack, settings.password) == ('https://console.example.com', 'acme/prod', KEY)
+    assert KEY in settings.secret_values()
 
 
 # ---------------------------------------------------------------------------------------
@@ -402,7 +406,8 @@ def test_timeout_and_retries(empty_home):
 def test_settings_never_show_the_key(empty_home):
     settings = resolve({'host': 'rack.example.com', 'api_key': KEY}, home=empty_home)
     assert KEY not in repr(settings) and KEY not in str(settings)
-    assert settings.secret_values() == (KEY,)
+    # Masking needs every form the key takes in text: as is, and percent-encoded.
+    assert set(settings.secret_values()) == {KEY, quote(KEY, safe=''), quote(KEY), quote_plus(KEY)}
     assert isinstance(settings, ConnectionSettings)
 
 
@@ -440,3 +445,47 @@ def test_rack_url_with_a_jwt_reaches_the_emulator(rack, empty_home):
     with ConvoxClient(settings) as reader:
         assert reader.system_get()['status'] == 'running'
     assert rack.requests()[-1]['headers']['Authorization'] == 'jwt'
+
+
+# ---------------------------------------------------------------------------------------
+# Credentials stay with the host they belong to
+# ---------------------------------------------------------------------------------------
+
+def test_a_rack_url_with_a_password_is_not_paired_with_the_console_key_from_the_environment(empty_home):
+    settings = resolve({}, environ={'RACK_URL': 'https://convox:rack-pw@api.rack.example.com', 'CONVOX_PASSWORD': OTHER_KEY},
+                       home=empty_home)
+
+    assert settings.base_url == 'https://api.rack.example.com'
+    assert settings.password == 'rack-pw'
+
+
+def test_an_explicit_api_key_still_wins_over_the_rack_url_password(empty_home):
+    settings = resolve({'api_key': KEY}, environ={'RACK_URL': 'https://convox:rack-pw@api.rack.example.com'}, home=empty_home)
+
+    assert settings.password == KEY
+
+
+def test_a_console_rack_without_a_host_goes_to_the_default_console(empty_home):
+    settings = resolve({'rack': 'acme/production', 'api_key': KEY}, home=empty_home)
+
+    assert settings.base_url == 'https://console.convox.com'
+    assert settings.rack == 'acme/production'
+
+
+def test_a_direct_rack_name_without_a_host_is_still_an_error(empty_home):
+    with pytest.raises(ConvoxConfigError, match='no Convox host'):
+        resolve({'rack': 'production', 'api_key': KEY}, home=empty_home)
+
+
+@pytest.mark.parametrize('host', ['a..b.example.com', 'https://../', 'http://exa mple.com'])
+def test_invalid_host_names_are_configuration_errors(host, empty_home):
+    with pytest.raises(ConvoxConfigError):
+        resolve({'host': host, 'api_key': KEY}, home=empty_home)
+
+
+def test_url_secret_forms_cover_a_password_typed_into_host():
+    forms = url_secret_forms('https://convox:pa%2Fss%40word@rack.example.com')
+
+    assert 'pa/ss@word' in forms and 'pa%2Fss%40word' in forms
+    assert url_secret_forms('rack.example.com') == ()
+    assert url_secret_forms('https://[bad') == ()

@@ -36,4 +36,4 @@ def test_the_options_resolve_like_a_module_s(tmp_path):
 
     assert settings.base_url == 'https://console.example.com'
     assert settings.rack == 'acme/prod' and settings.console
-    assert settings.secret_values() == ('key',)
+    assert 'key' in settings.secret_values()
