@@ -26,6 +26,7 @@ from ansible_collections.convox.convox.plugins.module_utils._client import (
 from ansible_collections.convox.convox.plugins.module_utils._connection import (
     CONNECTION_ARGSPEC,
     resolve_connection,
+    url_secret_forms,
 )
 
 
@@ -54,11 +55,24 @@ class ConvoxModule(AnsibleModule):
             self._client = ConvoxClient(settings, warn=self.warn, debug=self.debug)
         return self._client
 
+    def _mask_host_credentials(self):
+        """A password typed into ``host`` (``https://convox:<pw>@rack``) is not a no_log option:
+        register it before AnsibleModule logs or returns the arguments."""
+        host = (getattr(self, 'params', None) or {}).get('host')
+        if isinstance(host, str):
+            self.no_log_values.update(url_secret_forms(host))
+
+    def _log_invocation(self):
+        # AnsibleModule logs the arguments here, before any module code runs.
+        self._mask_host_credentials()
+        super()._log_invocation()
+
     def _finish(self, result):
+        self._mask_host_credentials()
         # Argument errors fail inside AnsibleModule.__init__, before _client exists.
         client = getattr(self, '_client', None)
+        result.setdefault('api_retries', client.retry_count if client is not None else 0)
         if client is not None:
-            result.setdefault('api_retries', client.retry_count)
             client.close()
         return result
 

@@ -38,8 +38,9 @@ options:
     type: dict
   data:
     description:
-      - Form fields, sent as C(application/x-www-form-urlencoded).
-      - Mutually exclusive with O(body_path).
+      - Form fields, sent as C(application/x-www-form-urlencoded). Only with O(method=POST) or O(method=PUT) -
+        the rack reads form bodies of no other method; use O(params) for the others.
+      - Mutually exclusive with O(body_path) and O(dest).
     type: dict
   headers:
     description:
@@ -51,11 +52,16 @@ options:
       - A file sent as the raw request body (C(application/octet-stream)), streamed from disk with constant memory -
         for example a source tarball for C(POST /apps/{app}/objects/{key}) or an exported build for
         C(POST /apps/{app}/builds/import).
+      - The upload is never sent twice. Large bodies need a longer O(timeout) - use V(1800) for a build import,
+        as the collection's build modules do.
     type: path
   dest:
     description:
       - Write the response body to this file instead of returning it, streamed with constant memory - for example
         a build export from C(GET /apps/{app}/builds/{id}.tgz). Only with O(method=GET).
+      - The task reports C(changed) when the file did not exist or its content differs. A replaced file keeps
+        its permissions; a new one is created with mode C(0600).
+      - In check mode the body is downloaded to a temporary file to compare, and O(dest) is not touched.
     type: path
   status_code:
     description:
@@ -65,8 +71,10 @@ options:
     default: [200, 202]
   changed:
     description:
-      - What to report as C(changed).
-      - By default V(false) for V(GET), V(HEAD) and V(OPTIONS), which do not modify the rack, and V(true) for other methods.
+      - What to report as C(changed) when the rack accepts the request.
+      - By default V(false) for V(GET), V(HEAD) and V(OPTIONS), which do not modify the rack, and V(true) for other methods;
+        with O(dest), whether the file changed.
+      - A request the rack refuses (an error status, even one listed in O(status_code)) changed nothing and reports V(false).
     type: bool
 notes:
   - "Responses are returned as the rack sends them. Some carry secrets (a release's C(env), registry passwords);
@@ -130,6 +138,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+msg:
+  description: Says that a write request was not sent because the task ran in check mode.
+  returned: in check mode, for methods other than V(GET), V(HEAD) and V(OPTIONS)
+  type: str
+  sample: POST /apps not sent in check mode
 status:
   description: The HTTP status code of the response.
   returned: when a request was sent
@@ -142,17 +155,17 @@ request_id:
   sample: 3f2a9c1b7d4e
 content_type:
   description: The C(Content-Type) of the response.
-  returned: when a request was sent
+  returned: when the rack answered with a status that is not an error
   type: str
   sample: application/json
 json:
   description: The decoded body of a JSON response.
-  returned: when the response is JSON and O(dest) is not set
+  returned: when the response is JSON, the method is not V(HEAD) and O(dest) is not set
   type: raw
   sample: [{"name": "myapp", "status": "running"}]
 content:
   description: The body of a response that is not JSON.
-  returned: when the response is not JSON and O(dest) is not set
+  returned: when the response is not JSON, the method is not V(HEAD) and O(dest) is not set
   type: str
   sample: "ok\n"
 error:
@@ -179,36 +192,55 @@ api_retries:
   sample: 0
 """
 
-from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxAPIError
+import os
+
+from ansible_collections.convox.convox.plugins.module_utils._client import SAFE_METHODS, ConvoxAPIError
 from ansible_collections.convox.convox.plugins.module_utils._module import ConvoxModule
 
-READ_METHODS = ('GET', 'HEAD', 'OPTIONS')
 # These come from the connection options; letting a task replace them would send the
 # rack's credentials, or the request, somewhere the user did not configure.
 RESERVED_HEADERS = ('authorization', 'rack')
+# The rack reads form fields only from the bodies of these methods (convox-api.md 1.5).
+FORM_METHODS = ('POST', 'PUT')
 
 
 def validate(module):
     """Refuse what the client would accept but the task cannot mean. The client itself
     refuses paths that are not API paths, before any credential is used."""
-    reserved = [name for name in (module.params['headers'] or {}) if name.lower() in RESERVED_HEADERS]
+    params = module.params
+    reserved = [name for name in (params['headers'] or {}) if name.lower() in RESERVED_HEADERS]
     if reserved:
         module.fail_json(msg='headers may not set %s: they come from the connection options' % ', '.join(sorted(reserved)))
-    if module.params['dest'] and module.params['method'] != 'GET':
+    if params['dest'] and params['method'] != 'GET':
         module.fail_json(msg='dest needs method GET')
+    if params['data'] and params['method'] not in FORM_METHODS:
+        module.fail_json(msg='data is sent as a form body, which the rack reads only for %s; use params for %s'
+                         % (' and '.join(FORM_METHODS), params['method']))
+
+
+def download(module, fields):
+    """Stream the body to ``dest``, or in check mode to a temporary file that is then removed,
+    so that ``changed`` says truthfully whether ``dest`` differs from what the rack serves."""
+    params = module.params
+    dest = params['dest']
+    before = module.sha256(dest) if os.path.isfile(dest) else None
+    response = module.client.download(params['path'], None if module.check_mode else dest, **fields)
+    if module.check_mode:
+        os.unlink(response.dest_path)
+    return response, dict(dest=dest, size=response.size, checksum=response.sha256), before != response.sha256
 
 
 def send(module):
-    """Send the request; the client encodes dict, bool and list values the way the rack reads them."""
+    """Send the request; returns (response, extra result keys, whether it changed anything).
+    The client encodes dict, bool and list values the way the rack reads them."""
     params = module.params
-    client = module.client
     fields = dict(params=params['params'], headers=params['headers'])
     if params['dest']:
-        response = client.download(params['path'], params['dest'], **fields)
-        return response, dict(dest=response.dest_path, size=response.size, checksum=response.sha256)
+        return download(module, fields)
+    changed = params['method'] not in SAFE_METHODS
     if params['body_path']:
-        return client.upload(params['method'], params['path'], params['body_path'], **fields), {}
-    return client.request(params['method'], params['path'], data=params['data'], **fields), {}
+        return module.client.upload(params['method'], params['path'], params['body_path'], **fields), {}, changed
+    return module.client.request(params['method'], params['path'], data=params['data'], **fields), {}, changed
 
 
 def read_body(response):
@@ -232,37 +264,37 @@ def main():
             status_code=dict(type='list', elements='int', default=[200, 202]),
             changed=dict(type='bool'),
         ),
-        mutually_exclusive=[('data', 'body_path'), ('dest', 'body_path')],
+        mutually_exclusive=[('data', 'body_path'), ('dest', 'body_path'), ('dest', 'data')],
         supports_check_mode=True,
     )
     validate(module)
-    method = module.params['method']
-    changed = module.params['changed']
-    if changed is None:
-        changed = method not in READ_METHODS
-    result = dict(changed=changed)
+    params = module.params
+    method, told = params['method'], params['changed']
+    result = dict(changed=method not in SAFE_METHODS if told is None else told)
 
-    if module.check_mode and method not in READ_METHODS:
-        module.exit_json(msg='%s %s not sent in check mode' % (method, module.params['path']), **result)
+    if module.check_mode and method not in SAFE_METHODS:
+        module.exit_json(msg='%s %s not sent in check mode' % (method, params['path']), **result)
 
     with module.api_errors(result):
         try:
-            response, extra = send(module)
+            response, extra, changed = send(module)
         except ConvoxAPIError as error:
             # The rack refused the request, so nothing changed, whatever the method.
             result['changed'] = False
-            if error.status_code not in module.params['status_code']:
+            # An error with a success status is an answer that is not the rack's (an HTML page).
+            if error.status_code < 300 or error.status_code not in params['status_code']:
                 raise
             result.update(status=error.status_code, error=error.message)
             if error.request_id:
                 result['request_id'] = error.request_id
             module.exit_json(**result)
-        result.update(status=response.status, content_type=response.content_type, **extra)
+        result.update(changed=changed if told is None else told, status=response.status,
+                      content_type=response.content_type, **extra)
         if response.request_id:
             result['request_id'] = response.request_id
-        if response.status not in module.params['status_code']:
+        if response.status not in params['status_code']:
             module.fail_json(msg='%s %s answered %d, expected one of %s' % (
-                method, module.params['path'], response.status, module.params['status_code']), **result)
+                method, params['path'], response.status, params['status_code']), **result)
         if not extra and method != 'HEAD':
             result.update(read_body(response))
     module.exit_json(**result)

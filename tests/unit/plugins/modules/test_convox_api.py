@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 
 from ansible_collections.convox.convox.plugins.modules import convox_api
 
@@ -84,11 +86,75 @@ def test_upload_from_a_file_and_download_to_a_file(rack, run_module, tmp_path):
 
     target = tmp_path / 'copy.bin'
     downloaded, failed = call(rack, run_module, path='/apps/files/objects/tmp/blob.bin', dest=str(target))
-    assert not failed and downloaded['changed'] is False
+    assert not failed and downloaded['changed'] is True
     assert target.read_bytes() == payload
     assert downloaded['size'] == len(payload)
     assert downloaded['checksum'] == hashlib.sha256(payload).hexdigest()
     assert 'content' not in downloaded and 'json' not in downloaded
+
+    target.chmod(0o640)
+    again, failed = call(rack, run_module, path='/apps/files/objects/tmp/blob.bin', dest=str(target))
+    assert not failed and again['changed'] is False
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_check_mode_download_compares_without_touching_dest(rack, run_module, tmp_path):
+    call(rack, run_module, method='POST', path='/apps', data=dict(name='files'))
+    source = tmp_path / 'source.bin'
+    source.write_bytes(b'new content')
+    call(rack, run_module, method='POST', path='/apps/files/objects/tmp/blob.bin', body_path=str(source))
+    target = tmp_path / 'old.bin'
+    target.write_bytes(b'old content')
+
+    result, failed = call(rack, run_module, path='/apps/files/objects/tmp/blob.bin', dest=str(target), _ansible_check_mode=True)
+
+    assert not failed and result['changed'] is True
+    assert target.read_bytes() == b'old content'
+    assert sorted(os.listdir(tmp_path)) == ['old.bin', 'source.bin']
+
+
+def test_params_go_in_the_query_string(rack, run_module):
+    for release in range(3):
+        call(rack, run_module, method='POST', path='/apps', data=dict(name='enc%d' % release))
+    rack.clear_requests()
+
+    listed, failed = call(rack, run_module, path='/apps/enc0/releases', params=dict(limit=1))
+    assert not failed and listed['json'] == []
+    logged = rack.requests()[0]
+    assert logged['query'] == {'limit': '1'} and logged['form'] == []
+
+
+def test_data_is_refused_where_the_rack_ignores_form_bodies(rack, run_module):
+    result, failed = call(rack, run_module, method='DELETE', path='/apps/x', data=dict(force=True))
+
+    assert failed and 'use params for DELETE' in result['msg']
+    assert rack.requests() == []
+
+
+def test_a_read_only_jwt_reads_but_cannot_write(rack, run_module):
+    minted, failed = call(rack, run_module, method='POST', path='/system/jwt/token', data=dict(role='read', durationInHour=1))
+    assert not failed
+    token = minted['json']['token']
+
+    read, failed = run_module(convox_api.main, dict(host=rack.url, api_user='jwt', api_key=token, path='/apps'))
+    assert not failed and read['json'] == []
+
+    write, failed = run_module(convox_api.main, dict(host=rack.url, api_user='jwt', api_key=token, method='POST',
+                                                     path='/apps', data=dict(name='nope')))
+    assert failed and write['status_code'] == 401 and 'unauthorized' in write['msg']
+    assert write['changed'] is False
+
+
+def test_a_password_typed_into_host_is_masked_even_when_nothing_is_sent(rack, run_module):
+    scheme, rest = rack.url.split('://', 1)
+    host = '%s://convox:pa%%2Fss%%40word@%s' % (scheme, rest)
+
+    result, failed = run_module(convox_api.main, dict(host=host, method='POST', path='/apps', data=dict(name='x'),
+                                                      _ansible_check_mode=True))
+
+    assert not failed and result['api_retries'] == 0
+    text = json.dumps(result)
+    assert 'pa%2Fss%40word' not in text and 'pa/ss@word' not in text
 
 
 def test_headers_cannot_replace_the_credentials_or_the_rack(rack, run_module):
