@@ -18,14 +18,18 @@ options:
       - The Convox console host (for example V(console.convox.com)) or a rack's own API host.
       - V(https://) is implied; an explicit V(http://) or V(https://) scheme and a port are allowed.
       - If not set, the environment variable E(CONVOX_HOST) is used, then the host embedded in E(RACK_URL),
-        then the CLI settings in O(config_dir) (the V(console) file written by C(convox login), or the v2 V(host) file).
+        then the URL of the direct rack named by O(rack) in the CLI settings (the file V(racks/<name>)),
+        then the CLI settings in O(config_dir) (the V(console) file written by C(convox login), or the v2 V(host) file),
+        and finally V(console.convox.com) when O(rack) has the form V(ORG/RACK).
     type: str
   api_key:
     description:
       - The credential sent as the HTTP basic auth password - a console deploy key, a CLI token, a rack password,
         or a rack JWT (set O(api_user=jwt) for a JWT).
-      - If not set, the environment variable E(CONVOX_PASSWORD) is used, then the password embedded in E(RACK_URL),
-        then the CLI's V(auth) file in O(config_dir) for the resolved host.
+      - If not set, and the host came from a URL that carries a password (E(RACK_URL), V(racks/<name>), or O(host) itself),
+        that password is used, so that a key meant for another host is never sent to that rack.
+        Otherwise the environment variable E(CONVOX_PASSWORD) is used, then the CLI's V(auth) file in O(config_dir)
+        for the resolved host.
       - It is never shown in output, diffs, warnings or error messages.
     type: str
     aliases: [password]
@@ -40,14 +44,16 @@ options:
       - The rack to manage, as V(ORG/RACK) for a rack reached through a console. Every request then carries
         the header C(Rack) with this value.
       - For a rack reached directly O(rack) may be omitted, or be the rack's host itself.
-      - If it names a direct rack in the CLI settings (the file V(racks/<name>) holding the rack's URL), that URL is used.
-      - If not set, the environment variable E(CONVOX_RACK) is used, then the rack selected with C(convox switch)
-        (the V(current) file, or the v2 V(rack) file).
+      - When no host is set otherwise and it names a direct rack in the CLI settings (the file V(racks/<name>) holding
+        the rack's URL), that URL is used.
+      - If not set, the environment variable E(CONVOX_RACK) is used, then the CLI's V(rack) file,
+        then the rack selected with C(convox switch) (the V(current) file).
     type: str
   config_dir:
     description:
       - The directory holding the Convox CLI settings.
-      - If not set, the environment variable E(CONVOX_CONFIG) is used, then V(~/.config/convox), then the v2 CLI's V(~/.convox).
+      - If not set, the environment variable E(CONVOX_CONFIG) is used, then V(~/.config/convox) (or V($XDG_CONFIG_HOME/convox)),
+        then on macOS V(~/Library/Preferences/convox), then the v2 CLI's V(~/.convox) - the first that exists.
     type: path
   validate_certs:
     description:
@@ -107,8 +113,7 @@ options:
     vars:
       - name: convox_host
   api_key:
-    env:
-      - name: CONVOX_PASSWORD
+    # No env entry: CONVOX_PASSWORD is read by the resolver, after a password carried by the host's URL.
     vars:
       - name: convox_api_key
       - name: convox_password
