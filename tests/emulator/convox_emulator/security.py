@@ -58,6 +58,6 @@ def authorize(caller, method):
 
 
 def match_console_rack(state, requested):
-    """The console resolves the Rack header by exact name or unique substring."""
-    if requested != state.console and requested not in state.console:
+    """The console matches the Rack header exactly: the CLI resolves a unique substring locally and sends the full ORG/RACK."""
+    if requested != state.console:
         raise NotFound('rack not found: %s' % requested)

@@ -41,9 +41,12 @@ def test_with_rack_header_it_proxies(fresh_console):
     assert len(response.headers['Request-Id']) == 12
 
 
-def test_rack_matches_unique_substring(fresh_console):
-    assert Api(fresh_console, headers={'Rack': 'production'}).get('/apps').status_code == 200
-    assert Api(fresh_console, headers={'Rack': 'acme/prod'}).get('/apps').status_code == 200
+def test_rack_must_match_exactly(fresh_console):
+    # The "unique substring" rule is the CLI's local lookup; the console itself wants the full ORG/RACK.
+    for partial in ('production', 'acme/prod'):
+        response = Api(fresh_console, headers={'Rack': partial}).get('/apps')
+        assert (response.status_code, response.json()) == (404, {'error': 'rack not found: %s' % partial})
+    assert Api(fresh_console, headers={'Rack': 'acme/production'}).get('/apps').status_code == 200
 
 
 def test_unknown_rack(fresh_console):
