@@ -5,6 +5,7 @@
 
 Tests count requests (a no-op module run makes one read and no write) and check what went on
 the wire: method, path, query, the names (not values) of form fields, a few headers, status.
+Query values whose names look secret are masked (DESIGN.md 6: the log never holds a secret).
 """
 
 import base64
@@ -13,6 +14,9 @@ import copy
 
 # Headers worth asserting on. Authorization is reduced to its user name.
 LOGGED_HEADERS = ('Rack', 'Accept', 'User-Agent', 'Content-Type', 'Version', 'X-Convox-Actor', 'Convox-Actor')
+# A query parameter whose name contains one of these (case-insensitive) has its value masked.
+SECRET_NAME_PARTS = ('password', 'pass', 'token', 'secret', 'key', 'value', 'env')
+MASK = '********'
 
 
 def authorization_user(header):
@@ -26,7 +30,27 @@ def authorization_user(header):
         decoded = base64.b64decode(credentials.strip(), validate=True).decode('utf-8', errors='replace')
     except (binascii.Error, ValueError):
         return ''
-    return decoded.partition(':')[0]
+    user, sep, _password = decoded.partition(':')
+    # Without a colon the whole credential may be a secret (a pasted token): log nothing of it.
+    return user if sep else ''
+
+
+def looks_secret(name):
+    lowered = name.lower()
+    return any(part in lowered for part in SECRET_NAME_PARTS)
+
+
+def masked_query(query):
+    """The query dict with the values of secret-looking names replaced by MASK (lists keep their length)."""
+    masked = {}
+    for name, value in query.items():
+        if not looks_secret(name):
+            masked[name] = value
+        elif isinstance(value, list):
+            masked[name] = [MASK] * len(value)
+        else:
+            masked[name] = MASK
+    return masked
 
 
 def selected_headers(headers):
@@ -44,7 +68,7 @@ class RequestLog:
         self._entries = []
 
     def start(self, method, path, query, form, headers):
-        entry = {'method': method, 'path': path, 'query': query, 'form': form,
+        entry = {'method': method, 'path': path, 'query': masked_query(query), 'form': form,
                  'headers': selected_headers(headers), 'status': None, 'fault': False}
         with self._lock:
             self._entries.append(entry)

@@ -3,6 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The request log and the other control routes (DESIGN.md 6)."""
 
+import base64
+
 import requests
 
 from emulator_helpers import Api
@@ -24,11 +26,23 @@ def test_log_never_holds_secrets(rack):
     Api(rack, user='jwt', password='header.claims.signature').get('/apps')
     Api(rack, password='not-the-password').get('/apps')
     Api(rack).post('/apps/demo/releases', data={'env': 'SECRET=hunter2'})
+    # A Basic credential without a colon (a bare token): nothing of it is logged.
+    bare = base64.b64encode(b'bare-token-no-colon').decode('ascii')
+    requests.get(rack.url + '/apps', headers={'Authorization': 'Basic ' + bare}, timeout=5)
+    # Secrets in the query string: values of secret-looking names are masked, others kept.
+    query = ('password=qpass1&Pass=qpass2&token=qtoken&client_secret=qsecret&key=qkey&value=qvalue&env=A%3Dqenv&env=B%3Dqenv2'
+             '&x_api_key=qapikey&limit=5')
+    Api(rack).get('/apps?' + query)
     text = repr(rack.requests())
-    for secret in ('header.claims.signature', 'not-the-password', rack.password, 'hunter2'):
+    for secret in ('header.claims.signature', 'not-the-password', rack.password, 'hunter2', 'bare-token-no-colon', 'qpass1', 'qpass2',
+                   'qtoken', 'qsecret', 'qkey', 'qvalue', 'qenv', 'qapikey'):
         assert secret not in text
-    assert [entry['headers']['Authorization'] for entry in rack.requests()] == ['jwt', 'convox', 'convox']
-    assert [entry['status'] for entry in rack.requests()] == [401, 401, 404]
+    entries = rack.requests()
+    assert [entry['headers']['Authorization'] for entry in entries] == ['jwt', 'convox', 'convox', '', 'convox']
+    assert [entry['status'] for entry in entries] == [401, 401, 404, 401, 200]
+    assert entries[-1]['query'] == {'password': '********', 'Pass': '********', 'token': '********', 'client_secret': '********',
+                                    'key': '********', 'value': '********', 'env': ['********', '********'], 'x_api_key': '********',
+                                    'limit': '5'}
 
 
 def test_log_covers_unrouted_and_raw_bodies(rack):
