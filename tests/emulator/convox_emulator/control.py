@@ -9,7 +9,7 @@ and are not subject to faults:
 - ``GET /_emulator/requests``     the request log (see requestlog.py)
 - ``DELETE /_emulator/requests``  clear it
 - ``POST /_emulator/faults``      add faults: a JSON list (see faults.py); ``GET`` lists, ``DELETE`` clears them
-- ``POST /_emulator/reset``       empty rack, log and faults
+- ``POST /_emulator/reset``       empty rack, log and faults, new JWT sign key
 """
 
 import json

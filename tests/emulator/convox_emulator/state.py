@@ -260,8 +260,10 @@ class RackState:
     # ------------------------------------------------------------ lifecycle
 
     def reset(self):
-        """Back to an empty rack: no apps, objects, log entries or faults (password and JWT key kept)."""
+        """Back to an empty rack: no apps, objects, log entries or faults, and a new JWT sign key (password kept)."""
         with self.lock:
+            # Tokens minted before the reset stop working, as after a rack reinstall.
+            self.jwt_key = secrets.token_bytes(32)
             for hook in list(self.on_reset):
                 hook(self)
             self.extensions.clear()

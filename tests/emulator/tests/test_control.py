@@ -65,6 +65,16 @@ def test_control_requests_are_not_logged_and_need_the_password(rack):
     assert api.get('/_emulator/requests').json() == []
 
 
+def test_reset_rotates_the_jwt_key(rack):
+    api = Api(rack)
+    response = api.post('/system/jwt/token', data={'role': 'read', 'durationInHour': '1'})
+    token = response.json()['token']
+    assert Api(rack, user='jwt', password=token).get('/apps').status_code == 200
+    assert api.post('/_emulator/reset').content == b'ok\n'
+    response = Api(rack, user='jwt', password=token).get('/apps')
+    assert (response.status_code, response.json()) == (401, {'error': 'invalid authentication: signature is invalid'})
+
+
 def test_reset_over_http(rack):
     api = Api(rack)
     api.post('/apps', data={'name': 'demo'})
