@@ -137,8 +137,18 @@ def _pod_command(command):
     return shellquote.join(shellquote.split(command))
 
 
+def check_manifest(release):
+    """manifest.Load as ReleasePromote and ServiceList run it: an unparsable manifest is an untyped error (500) with the parse message."""
+    if release is None or not release.manifest.strip():
+        return
+    try:
+        parse_manifest(release.manifest, require_services=False)
+    except ManifestError as error:
+        raise ServerError(error.message) from None
+
+
 def _manifest_services(release):
-    """The release's services, or none (no release, an empty or unparsable manifest)."""
+    """The release's services, or none (no release, an empty or unparsable manifest; the routes refuse the latter with check_manifest)."""
     if release is None or not release.manifest.strip():
         return []
     try:
@@ -259,7 +269,9 @@ class Workloads:
     def service_list(self, state, app_name):
         """The active release's services (404 for a missing app, empty before a promote with a manifest)."""
         with state.lock:
-            state.app_get(app_name)
+            app = state.app_get(app_name)
+            if app.release:
+                check_manifest(state.releases.get(app_name, {}).get(app.release))
             services = list(self.services.get(app_name, {}).values())
         if state.semantics.workloads.services_by_name:
             services.sort(key=lambda service: service.name)

@@ -9,7 +9,7 @@ import re
 import pytest
 import requests
 
-from emulator_helpers import add_build, create_running_app, wait_for
+from emulator_helpers import add_build, create_running_app, deploy_manifest, wait_for
 
 RELEASE_FIELDS = ['id', 'app', 'build', 'env', 'manifest', 'description', 'created']
 MANIFEST = 'services:\n  web:\n    build: .\n    port: 3000\n'
@@ -280,3 +280,23 @@ def test_cli_deploy_promote_and_rollback(api, rack):
     ids = [item['id'] for item in api.get('/apps/demo/releases').json()]
     assert ids[0] == rollback['id'] and len(ids) == 4
     assert json.loads(api.get('/apps/demo/releases/%s' % rollback['id']).text)['build'] == first_build.id
+
+
+def test_unparsable_manifest_is_not_promoted(api, rack, clock):
+    """ReleasePromote loads the manifest: a YAML error is a 500 with the parser's message and the app keeps its release."""
+    active = deploy_manifest(api, rack, clock, MANIFEST)
+    broken = api.post('/apps/demo/releases', data={'build': add_build(rack, 'demo', 'services:\n  web: [unclosed\n').id}).json()
+    response = api.post('/apps/demo/releases/%s/promote' % broken['id'])
+    assert response.status_code == 500
+    assert response.json()['error'].startswith('yaml: line ')
+    app = api.get('/apps/demo').json()
+    assert (app['status'], app['release']) == ('running', active)
+    assert [service['name'] for service in api.get('/apps/demo/services').json()] == ['web']
+
+
+def test_services_of_an_unparsable_active_manifest_are_a_500(api, rack, clock):
+    active = deploy_manifest(api, rack, clock, MANIFEST)
+    rack.state.releases['demo'][active].manifest = 'services: [\n'
+    response = api.get('/apps/demo/services')
+    assert response.status_code == 500
+    assert response.json()['error'].startswith('yaml: ')

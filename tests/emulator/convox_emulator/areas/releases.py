@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Releases: environment writes and promotes live here (convox-api.md 2.3, 6.1-6.3)."""
 
-from .. import render
+from .. import render, workloads
 from ..errors import Forbidden
 from ..routing import AbortConnection
 
@@ -51,6 +51,8 @@ async def release_promote(ctx):
                 raise semantics.promote_check_error('can not promote an older release, try rollback')
         for name, kind in (('development', 'bool'), ('force', 'bool'), ('idle', 'bool'), ('min', 'int'), ('max', 'int'), ('timeout', 'int')):
             params.param(name, kind)
+        # The provider's ReleasePromote loads the manifest first: a parse error is a 500 and the release does not switch.
+        workloads.check_manifest(release)
         state.release_promote(app_name, release.id)
     return render.ok_response()
 
