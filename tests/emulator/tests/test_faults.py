@@ -104,7 +104,16 @@ def test_faults_over_http(api):
     ({'path': '/x', 'status': 500}, 'expected a JSON list of faults'),
     ([{'path': '(', 'status': 500}], 'path is not a valid regular expression'),
     ([{'path': '/x'}], 'a fault needs a status, reset, truncate or delay'),
-    ([{'path': '/x', 'status': 'bad'}], 'status must be a number'),
+    ([{'path': '/x', 'status': 'bad'}], 'status must be an integer from 100 to 599'),
+    ([{'path': '/x', 'status': 503.5}], 'status must be an integer from 100 to 599'),
+    ([{'path': '/x', 'status': True}], 'status must be an integer from 100 to 599'),
+    ([{'path': '/x', 'status': 99}], 'status must be an integer from 100 to 599'),
+    ([{'path': '/x', 'status': 600}], 'status must be an integer from 100 to 599'),
+    ([{'path': '/x', 'status': 503, 'retry_after': 1.5}], 'retry_after must be an integer or a string'),
+    ([{'path': '/x', 'status': 503, 'retry_after': [5]}], 'retry_after must be an integer or a string'),
+    ([{'path': '/x', 'status': 503, 'headers': ['X-A: b']}], 'headers must be an object of string names to string values'),
+    ([{'path': '/x', 'status': 503, 'headers': {'X-A': 5}}], 'headers must be an object of string names to string values'),
+    ([{'path': '/x', 'status': 503, 'content_type': 5}], 'content_type must be a string'),
     ([{'path': '/x', 'status': 500, 'times': 0}], 'times must be at least 1'),
     ([{'path': '/x', 'status': 500, 'colour': 'red'}], 'unknown fault fields: colour'),
 ])
@@ -113,3 +122,9 @@ def test_bad_fault_specs(api, payload, message):
     assert response.status_code == 400
     assert message in response.json()['error']
     assert api.get('/_emulator/faults').json() == []
+
+
+def test_valid_retry_after_and_headers(api):
+    api.post('/_emulator/faults', json=[{'path': '^/auth$', 'status': 503, 'retry_after': 'Wed, 21 Oct 2015 07:28:00 GMT', 'headers': {'X-A': 'b'}}])
+    response = api.get('/auth')
+    assert (response.status_code, response.headers['Retry-After'], response.headers['X-A']) == (503, 'Wed, 21 Oct 2015 07:28:00 GMT', 'b')
