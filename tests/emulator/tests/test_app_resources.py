@@ -127,7 +127,10 @@ def test_active_release_with_a_broken_manifest(api, clock):
     build = api.post('/apps/demo/builds', data={'external': 'true'}).json()
     api.put('/apps/demo/builds/%s' % build['id'], data={'manifest': 'services: [\n', 'status': 'complete'})
     release = api.post('/apps/demo/releases', data={'build': build['id']}).json()
-    api.post('/apps/demo/releases/%s/promote' % release['id'])
+    response = api.post('/apps/demo/releases/%s/promote' % release['id'])
+    # The promote itself is refused with the parse error; make the release active white-box to reach the resources route.
+    assert response.status_code == 500 and response.json()['error'].startswith('yaml: line 2: ')
+    api.rack.state.apps['demo'].release = release['id']
     response = api.get('/apps/demo/resources')
     assert response.status_code == 500 and response.json()['error'].startswith('yaml: line 2: ')
 
