@@ -32,6 +32,22 @@ class FaultSpecError(ValueError):
     """A fault description that cannot be used; the message says which field."""
 
 
+def _check_types(spec):
+    """The response fields a client could get subtly wrong: each with its accepted type, or FaultSpecError."""
+    status = spec.get('status')
+    if status is not None and (isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599):
+        raise FaultSpecError('status must be an integer from 100 to 599, got %r' % (status,))
+    retry_after = spec.get('retry_after')
+    if retry_after is not None and (isinstance(retry_after, bool) or not isinstance(retry_after, (int, str))):
+        raise FaultSpecError('retry_after must be an integer or a string, got %r' % (retry_after,))
+    content_type = spec.get('content_type')
+    if content_type is not None and not isinstance(content_type, str):
+        raise FaultSpecError('content_type must be a string, got %r' % (content_type,))
+    headers = spec.get('headers')
+    if headers is not None and (not isinstance(headers, dict) or not all(isinstance(name, str) and isinstance(item, str) for name, item in headers.items())):
+        raise FaultSpecError('headers must be an object of string names to string values, got %r' % (headers,))
+
+
 class Fault:
     """One parsed fault description."""
 
@@ -48,9 +64,8 @@ class Fault:
             self.path = re.compile(spec.get('path') or '')
         except re.error as exc:
             raise FaultSpecError('path is not a valid regular expression: %s' % exc) from None
+        _check_types(spec)
         self.status = spec.get('status')
-        if self.status is not None and (isinstance(self.status, bool) or not isinstance(self.status, int) or not 100 <= self.status <= 599):
-            raise FaultSpecError('status must be an integer from 100 to 599, got %r' % (self.status,))
         if 'times' in spec and spec['times'] is None:
             self.times = None
         else:
@@ -58,22 +73,13 @@ class Fault:
             if self.times < 1:
                 raise FaultSpecError('times must be at least 1 (null: unlimited)')
         self.retry_after = spec.get('retry_after')
-        if self.retry_after is not None and (isinstance(self.retry_after, bool) or not isinstance(self.retry_after, (int, str))):
-            raise FaultSpecError('retry_after must be an integer or a string, got %r' % (self.retry_after,))
         self.delay = self._number(spec, 'delay', float, 0.0)
         self.reset = bool(spec.get('reset', False))
         self.truncate = bool(spec.get('truncate', False))
         body = spec.get('body')
         self.body = body.encode('utf-8') if isinstance(body, str) else body
         self.content_type = spec.get('content_type')
-        if self.content_type is not None and not isinstance(self.content_type, str):
-            raise FaultSpecError('content_type must be a string, got %r' % (self.content_type,))
-        headers = spec.get('headers')
-        if headers is None:
-            headers = {}
-        if not isinstance(headers, dict) or not all(isinstance(name, str) and isinstance(item, str) for name, item in headers.items()):
-            raise FaultSpecError('headers must be an object of string names to string values, got %r' % (headers,))
-        self.headers = dict(headers)
+        self.headers = dict(spec.get('headers') or {})
         if self.body is not None and not isinstance(self.body, bytes):
             raise FaultSpecError('body must be a string')
         if self.truncate and self.status is None:
