@@ -11,7 +11,14 @@
   failure is a 500 with strconv's message; a map is one url-encoded query string in one field;
   a list is comma-joined; durations and times use Go's formats.
 - ``value`` is stdapi's Context.Value: a non-empty form value, else a non-empty header.
+- A malformed multipart body does not fail the request: stdapi ignores ParseMultipartForm's
+  error, and Go's ReadForm then merges nothing, so the handler sees the query (and headers) only.
+  File parts are spooled (memory, then a temporary file past 4 MiB) and closed with ``close()``.
 """
+
+import tempfile
+
+from aiohttp.http_exceptions import HttpProcessingError
 
 from . import golang
 from .errors import ServerError
@@ -20,6 +27,8 @@ from .routing import PARAMS_KEY
 FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
 MULTIPART_CONTENT_TYPE = 'multipart/form-data'
 BODY_METHODS = ('POST', 'PUT', 'PATCH')
+FILE_SPOOL_THRESHOLD = 4 * 1024 * 1024
+READ_CHUNK = 64 * 1024
 
 
 def _decode_str(value):
@@ -73,6 +82,40 @@ def decode(raw, kind):
         raise ServerError(str(exc)) from None
 
 
+async def _spool(part):
+    spool = tempfile.SpooledTemporaryFile(max_size=FILE_SPOOL_THRESHOLD)  # pylint: disable=consider-using-with
+    try:
+        while True:
+            chunk = await part.read_chunk(READ_CHUNK)
+            if not chunk:
+                break
+            spool.write(chunk)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool
+
+
+async def _read_multipart(request):
+    """(values, files) of a multipart body; both empty when it is malformed (Go's ReadForm fails as a whole)."""
+    pairs, files = [], {}
+    try:
+        reader = await request.multipart()
+        async for part in reader:
+            if part.filename is None:
+                pairs.append((part.name, await part.text()))
+            elif part.name in files:
+                await part.release()
+            else:
+                files[part.name] = (part.filename, await _spool(part))
+    except (ValueError, HttpProcessingError, AssertionError):
+        for _filename, spool in files.values():
+            spool.close()
+        return [], {}
+    return pairs, files
+
+
 class Params:
     """Everything a handler can read from a request besides its path and raw body."""
 
@@ -97,15 +140,15 @@ class Params:
             raw = await request.read()
             body_pairs, _error = golang.parse_query(raw.decode('utf-8', errors='replace'))
         elif content_type == MULTIPART_CONTENT_TYPE and request.can_read_body:
-            reader = await request.multipart()
-            async for part in reader:
-                if part.filename is None:
-                    multipart_pairs.append((part.name, await part.text()))
-                else:
-                    files.setdefault(part.name, (part.filename, bytes(await part.read())))
+            multipart_pairs, files = await _read_multipart(request)
         params = cls(request.method, query_pairs, body_pairs, multipart_pairs, files, request.headers)
         request[PARAMS_KEY] = params
         return params
+
+    def close(self):
+        """Release the spooled file parts."""
+        for _filename, spool in self.files.values():
+            spool.close()
 
     # ------------------------------------------------------------ raw access
 

@@ -67,6 +67,7 @@ def create_app(state):
         finally:
             status = None if response is None or request.get(DROPPED_KEY) else response.status
             state.request_log.finish(entry, status, fault=request.get(FAULT_KEY, False))
+            params.close()
 
     @web.middleware
     async def inject_faults(request, handler):

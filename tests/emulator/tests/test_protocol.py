@@ -200,6 +200,22 @@ class TestParams:
         response = api.post('/apps', files={'name': (None, 'multi')})
         assert response.json()['name'] == 'multi'
 
+    @pytest.mark.parametrize('content_type, body', [
+        ('multipart/form-data; boundary=xyz', b'garbage'),
+        ('multipart/form-data', b'--x\r\n'),
+        ('multipart/form-data; boundary=xyz', b'--xyz\r\nContent-Disposition: form-data; name="name"\r\n\r\nother\r\n--xyz\r\nContent-Disp'),
+    ])
+    def test_malformed_multipart_is_ignored(self, api, rack, content_type, body):
+        # stdapi ignores ParseMultipartForm's error; Go's ReadForm merges nothing, so the query's name is used.
+        response = api.post('/apps?name=fromquery', data=body, headers={'Content-Type': content_type})
+        assert (response.status_code, response.json()['name']) == (200, 'fromquery')
+        assert rack.requests()[-1]['form'] == []
+
+    def test_multipart_file_parts_are_logged_by_name(self, api, rack):
+        response = api.post('/apps', files={'name': (None, 'multi'), 'blob': ('blob.bin', b'x' * (5 * 1024 * 1024))})
+        assert response.json()['name'] == 'multi'
+        assert rack.requests()[-1]['form'] == ['name', 'blob']
+
     def test_map_param_is_one_encoded_field(self, api, clock):
         api.post('/apps', data={'name': 'demo'})
         clock.advance(1)
