@@ -10,6 +10,9 @@ and are not subject to faults:
 - ``DELETE /_emulator/requests``  clear it
 - ``POST /_emulator/faults``      add faults: a JSON list (see faults.py); ``GET`` lists, ``DELETE`` clears them
 - ``POST /_emulator/reset``       empty rack, log and faults, new JWT sign key
+- ``POST /_emulator/deploys``     ``{"app": NAME, "outcome": "rollback"}``: that app's next promote fails
+  (``updating``, then ``rollback`` with the previous release, then ``running``); ``"success"``
+  cancels a pending failure. ``GET`` lists the pending outcomes.
 """
 
 import json
@@ -21,6 +24,7 @@ from .errors import BadRequest, Unauthorized
 from .security import basic_credentials, password_matches
 
 PREFIX = '/_emulator/'
+DEPLOY_OUTCOMES = ('rollback', 'success')
 
 
 def is_control(request):
@@ -67,6 +71,23 @@ def register(router, state):
         state.faults.clear()
         return render.ok_response()
 
+    async def set_deploy_outcome(request):
+        try:
+            spec = json.loads(await request.text())
+        except ValueError as exc:
+            raise BadRequest('invalid deploy outcome: %s' % exc) from None
+        if not isinstance(spec, dict) or set(spec) != {'app', 'outcome'}:
+            raise BadRequest('invalid deploy outcome: expected a JSON object with exactly "app" and "outcome"')
+        if not isinstance(spec['app'], str) or not spec['app']:
+            raise BadRequest('invalid deploy outcome: app must be a non-empty string')
+        if spec['outcome'] not in DEPLOY_OUTCOMES:
+            raise BadRequest('invalid deploy outcome: outcome must be one of %s' % ', '.join(DEPLOY_OUTCOMES))
+        return _json(state.deploy_outcome_set(spec['app'], spec['outcome']))
+
+    async def list_deploy_outcomes(_request):
+        with state.lock:
+            return _json(dict(state.deploy_outcomes))
+
     async def reset(_request):
         state.reset()
         return render.ok_response()
@@ -77,3 +98,5 @@ def register(router, state):
     router.add_route('GET', PREFIX + 'faults', guarded(list_faults))
     router.add_route('DELETE', PREFIX + 'faults', guarded(clear_faults))
     router.add_route('POST', PREFIX + 'reset', guarded(reset))
+    router.add_route('POST', PREFIX + 'deploys', guarded(set_deploy_outcome))
+    router.add_route('GET', PREFIX + 'deploys', guarded(list_deploy_outcomes))

@@ -22,6 +22,11 @@ Extension points for later API areas:
   timed transitions (builds). A hook may call back into the state, which settles again: it must
   take a piece of work off its queue before doing it.
 - ``extensions``: a dict where such areas keep that state (cleared on reset after the hooks).
+
+Deploy outcomes (``POST /_emulator/deploys``): ``deploy_outcomes`` maps an app name to the outcome
+of its next promote. ``rollback`` makes that deploy fail when its ``updating`` time is over: the
+app shows ``rollback`` with its previous release for one more deploy period (on_promote runs with
+that release), then ``running``.
 """
 
 import dataclasses
@@ -79,6 +84,8 @@ class App:
     # A transient status ('updating', 'rollback', 'creating') held until until_ns, then 'running'.
     transition: str = ''
     until_ns: int = 0
+    # The current deploy fails when its ``updating`` time is over: ``rollback`` to previous_release (POST /_emulator/deploys).
+    failing: bool = False
     # v3 lists an app only once its first deploy labelled the namespace.
     listed: bool = True
 
@@ -247,6 +254,7 @@ class RackState:
         self.on_reset = []
         self.on_settle = []
         self.extensions = {}
+        self.deploy_outcomes = {}
         self.storage_dir = tempfile.mkdtemp(prefix='convox-emulator-')
         self._finalizer = weakref.finalize(self, shutil.rmtree, self.storage_dir, True)
         self._last_stamp = 0
@@ -267,6 +275,7 @@ class RackState:
             for hook in list(self.on_reset):
                 hook(self)
             self.extensions.clear()
+            self.deploy_outcomes = {}
             for blob in self.objects.values():
                 blob.discard()
             self.apps, self.releases, self.builds, self.processes, self.objects = {}, {}, {}, {}, {}
@@ -309,6 +318,8 @@ class RackState:
         with self.lock:
             now = self.clock()
             for app in list(self.apps.values()):
+                if app.transition and now >= app.until_ns and app.failing:
+                    self._fail_deploy(app)
                 if app.transition and now >= app.until_ns:
                     app.transition = ''
                     app.listed = True
@@ -325,9 +336,27 @@ class RackState:
         app.release = release_id
         app.transition = status
         app.until_ns = self.clock() + self.deploy_ns
+        app.failing = False
         release = self.releases.get(app.name, {}).get(release_id)
         for hook in list(self.on_promote):
             hook(self, app, release)
+
+    def _fail_deploy(self, app):
+        """The deploy's time is over and it failed: ``rollback`` to the previous release for one more deploy period."""
+        failed_at = app.until_ns
+        target = app.previous_release
+        app.previous_release = ''
+        self._begin(app, 'rollback', target)
+        app.until_ns = failed_at + self.deploy_ns
+
+    def deploy_outcome_set(self, app_name, outcome):
+        """The outcome of the app's next promote: ``rollback`` fails it, ``success`` clears a pending failure."""
+        with self.lock:
+            if outcome == 'success':
+                self.deploy_outcomes.pop(app_name, None)
+            else:
+                self.deploy_outcomes[app_name] = outcome
+            return dict(self.deploy_outcomes)
 
     # ------------------------------------------------------------ apps
 
@@ -457,6 +486,7 @@ class RackState:
             release = self.release_get(app_name, release_id)
             app.previous_release = app.release
             self._begin(app, 'updating', release.id)
+            app.failing = self.deploy_outcomes.pop(app_name, None) == 'rollback'
 
     # ------------------------------------------------------------ builds (the model; its routes come later)
 

@@ -5,9 +5,12 @@
 
 import base64
 
+import pytest
 import requests
 
-from emulator_helpers import Api
+from emulator_helpers import Api, add_build, create_running_app, deploy_manifest
+
+MANIFEST = 'services:\n  web:\n    build: .\n    port: 3000\n'
 
 
 def test_log_entry_shape(rack):
@@ -73,6 +76,62 @@ def test_reset_rotates_the_jwt_key(rack):
     assert api.post('/_emulator/reset').content == b'ok\n'
     response = Api(rack, user='jwt', password=token).get('/apps')
     assert (response.status_code, response.json()) == (401, {'error': 'invalid authentication: signature is invalid'})
+
+
+def test_failing_deploy_rolls_back(api, rack, clock):
+    """convox-api.md 6.2: updating, then rollback with the previous release, then running with it."""
+    create_running_app(api, clock)
+    first = deploy_manifest(api, rack, clock, MANIFEST)
+    response = api.post('/_emulator/deploys', json={'app': 'demo', 'outcome': 'rollback'})
+    assert (response.status_code, response.json()) == (200, {'demo': 'rollback'})
+    assert api.get('/_emulator/deploys').json() == {'demo': 'rollback'}
+    second = api.post('/apps/demo/releases', data={'build': add_build(rack, 'demo').id}).json()['id']
+    assert api.post('/apps/demo/releases/%s/promote' % second).status_code == 200
+    assert api.get('/_emulator/deploys').json() == {}
+    app = api.get('/apps/demo').json()
+    assert (app['status'], app['release']) == ('updating', second)
+    clock.advance(0.25)
+    app = api.get('/apps/demo').json()
+    assert (app['status'], app['release']) == ('rollback', first)
+    clock.advance(0.2)
+    app = api.get('/apps/demo').json()
+    assert (app['status'], app['release']) == ('running', first)
+    # Only the next deploy fails.
+    assert api.post('/apps/demo/releases/%s/promote' % second, data={'force': 'true'}).status_code == 200
+    clock.advance(1)
+    app = api.get('/apps/demo').json()
+    assert (app['status'], app['release']) == ('running', second)
+
+
+def test_failing_deploy_read_late_settles_running_on_the_previous_release(api, rack, clock):
+    first = deploy_manifest(api, rack, clock, MANIFEST)
+    api.post('/_emulator/deploys', json={'app': 'demo', 'outcome': 'rollback'})
+    second = api.post('/apps/demo/releases', data={'build': add_build(rack, 'demo').id}).json()['id']
+    api.post('/apps/demo/releases/%s/promote' % second)
+    clock.advance(5)
+    app = api.get('/apps/demo').json()
+    assert (app['status'], app['release']) == ('running', first)
+
+
+def test_deploy_outcome_success_clears_and_reset_forgets(api, rack):
+    api.post('/_emulator/deploys', json={'app': 'demo', 'outcome': 'rollback'})
+    assert api.post('/_emulator/deploys', json={'app': 'demo', 'outcome': 'success'}).json() == {}
+    api.post('/_emulator/deploys', json={'app': 'other', 'outcome': 'rollback'})
+    rack.reset()
+    assert api.get('/_emulator/deploys').json() == {}
+
+
+@pytest.mark.parametrize('payload, message', [
+    ('not json', 'invalid deploy outcome: '),
+    ([], 'expected a JSON object with exactly "app" and "outcome"'),
+    ({'app': 'demo'}, 'expected a JSON object with exactly "app" and "outcome"'),
+    ({'app': '', 'outcome': 'rollback'}, 'app must be a non-empty string'),
+    ({'app': 'demo', 'outcome': 'explode'}, 'outcome must be one of rollback, success'),
+])
+def test_bad_deploy_outcomes(api, payload, message):
+    response = api.post('/_emulator/deploys', data=payload) if isinstance(payload, str) else api.post('/_emulator/deploys', json=payload)
+    assert response.status_code == 400
+    assert message in response.json()['error']
 
 
 def test_reset_over_http(rack):
