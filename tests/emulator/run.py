@@ -40,6 +40,10 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if args.console is not None and '/' not in args.console:
         parser.error('--console takes ORG/RACK')
+    try:
+        semantics.for_version(args.rack_version)
+    except ValueError as exc:
+        parser.error(str(exc))
     return args
 
 

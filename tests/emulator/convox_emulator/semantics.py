@@ -15,6 +15,9 @@ from . import golang, rack_resources, workloads
 from .errors import NotFound, ServerError, error_for_status
 
 DEFAULT_V3_VERSION = '3.24.6'
+# v2 racks up to this version serve /apps/{app}/environment, /apps/{app}/parameters and multipart
+# builds instead of the release env and app parameters: not modelled, so refused at start-up.
+LAST_UNMODELLED_V2_VERSION = '20180708231844'
 _V2_VERSION_RE = re.compile(r'[0-9]{14}\Z')
 _RFC1123_LABEL_RE = re.compile(r'[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z')
 _RFC1123_MESSAGE = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end "
@@ -164,9 +167,15 @@ def v2(version):
 
 
 def for_version(version=None):
-    """The semantics for ``--rack-version``: date-style versions are v2 racks, anything else v3."""
+    """The semantics for ``--rack-version``: date-style versions are v2 racks, anything else v3.
+
+    Raises ValueError for v2 versions up to LAST_UNMODELLED_V2_VERSION.
+    """
     if not version:
         return v3()
     if _V2_VERSION_RE.match(version):
+        if version <= LAST_UNMODELLED_V2_VERSION:
+            raise ValueError('--rack-version %s is not supported: v2 racks up to %s (with /environment, /parameters and multipart builds) '
+                             'are not modelled; use a newer v2 version such as 20240101000000' % (version, LAST_UNMODELLED_V2_VERSION))
         return v2(version)
     return v3(version)

@@ -159,3 +159,7 @@ def test_cli_sigint_and_bad_host():
     result = subprocess.run([sys.executable, RUN_PY, '--port', '0', '--password', 'x', '--console', 'noslash'],
                             capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 2 and 'ORG/RACK' in result.stderr
+    result = subprocess.run([sys.executable, RUN_PY, '--port', '0', '--password', 'x', '--rack-version', '20180708231844'],
+                            capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 2 and result.stdout == ''
+    assert '--rack-version 20180708231844 is not supported: v2 racks up to 20180708231844' in result.stderr

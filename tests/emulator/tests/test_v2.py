@@ -31,6 +31,13 @@ def test_version_selects_semantics():
     assert semantics.for_version(VERSION).major == 2
     assert semantics.for_version('3.19.4').major == 3
     assert semantics.for_version(None).major == 3
+    assert semantics.for_version('20180708231845').major == 2
+
+
+@pytest.mark.parametrize('version', ['20180708231844', '20170101000000'])
+def test_old_v2_racks_are_refused(version):
+    with pytest.raises(ValueError, match='--rack-version %s is not supported: v2 racks up to 20180708231844' % version):
+        semantics.for_version(version)
 
 
 def test_system_reports_the_version_without_router_internal(v2):
