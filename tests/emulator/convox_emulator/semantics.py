@@ -25,6 +25,53 @@ _RFC1123_MESSAGE = ("a lowercase RFC 1123 label must consist of lower case alpha
                     "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
 
 
+# Process JSON fields in Go struct order: v3 pkg/structs, v2 convox/rack pkg/structs (ECS tasks, no gpu or service).
+PROCESS_FIELDS_V3 = ('id', 'app', 'command', 'cpu', 'gpu', 'host', 'image', 'instance', 'memory', 'name', 'ports', 'release', 'started',
+                     'status', 'service')
+PROCESS_FIELDS_V2 = ('id', 'app', 'command', 'cpu', 'host', 'image', 'instance', 'memory', 'name', 'ports', 'release', 'started',
+                     'status', 'task_definition')
+# The emulated v3 cluster: one node of 2 CPUs and 4 GiB (what the observed test rack reported).
+V3_CLUSTER_CPU_MILLICORES = 2000
+V3_CLUSTER_MEMORY_MB = 4096 * 1024 * 1024 // 1000000
+# The emulated v2 cluster: ``count`` ECS instances of the rack type (t3.small: 2 vCPUs of 1024 units, 2048 MB).
+V2_INSTANCE_CPU_UNITS = 2048
+V2_INSTANCE_MEMORY_MB = 2048
+
+
+def mib_to_capacity_units(mebibytes):
+    """Processes request memory in MiB; v3 Capacity counts memory in units of 10^6 bytes (convox-api.md 3)."""
+    return int(mebibytes * 1024 * 1024 // 1000000)
+
+
+def _v3_capacity(_system, processes):
+    return {
+        'cluster-cpu': V3_CLUSTER_CPU_MILLICORES,
+        'cluster-gpu': 0,
+        'cluster-memory': V3_CLUSTER_MEMORY_MB,
+        'process-count': len(processes),
+        'process-cpu': int(sum(process.cpu for process in processes)),
+        'process-gpu': sum(process.gpu for process in processes),
+        'process-memory': mib_to_capacity_units(sum(process.memory for process in processes)),
+    }
+
+
+def _v2_capacity(system, processes):
+    """convox/rack Capacity: cluster totals over the instances, the largest instance, and the widest service (most processes)."""
+    widths = {}
+    for process in processes:
+        widths[(process.app, process.name)] = widths.get((process.app, process.name), 0) + 1
+    return {
+        'cluster-cpu': V2_INSTANCE_CPU_UNITS * system.count,
+        'cluster-memory': V2_INSTANCE_MEMORY_MB * system.count,
+        'instance-cpu': V2_INSTANCE_CPU_UNITS,
+        'instance-memory': V2_INSTANCE_MEMORY_MB,
+        'process-count': len(processes),
+        'process-cpu': int(sum(process.cpu for process in processes)),
+        'process-memory': int(sum(process.memory for process in processes)),
+        'process-width': max(widths.values(), default=0),
+    }
+
+
 def _v3_release_not_found(release_id):
     # A missing custom resource is a raw Kubernetes error: untyped, so 500, with the id lowercased.
     return ServerError('releases.convox.com %s not found' % golang.quote(release_id.lower()))
@@ -111,6 +158,9 @@ class Semantics:
     # Services and processes (workloads.WorkloadRules); the rack-resource model (a rack_resources store class).
     workloads: object
     rack_resources: object
+    # Process JSON fields (Go struct order); GET /system/capacity as a function of (SystemInfo, processes).
+    process_fields: tuple
+    capacity: object
 
     def promote_check_error(self, message):
         return error_for_status(self.promote_check_status, message)
@@ -149,6 +199,7 @@ def v3(version=DEFAULT_V3_VERSION):
         jwt_invalid_duration_status=400, jwt_checks_roles=True,
         release_not_found=_v3_release_not_found, build_not_found=_v3_build_not_found, validate_app_name=_v3_validate_app_name,
         workloads=workloads.v3_rules(version), rack_resources=rack_resources.WebhookResources,
+        process_fields=PROCESS_FIELDS_V3, capacity=_v3_capacity,
     )
 
 
@@ -163,6 +214,7 @@ def v2(version):
         jwt_invalid_duration_status=404, jwt_checks_roles=False,
         release_not_found=_v2_release_not_found, build_not_found=_v2_build_not_found, validate_app_name=_v2_validate_app_name,
         workloads=workloads.v2_rules(), rack_resources=rack_resources.StackResources,
+        process_fields=PROCESS_FIELDS_V2, capacity=_v2_capacity,
     )
 
 

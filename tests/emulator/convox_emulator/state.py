@@ -212,8 +212,14 @@ class Process:
     def sort_key(self):
         return '%s-%s-%s' % (self.app, self.name, self.id)
 
-    def to_json(self):
-        data = {
+    def task_definition(self, semantics):
+        """v2 (ECS): the task definition the process runs, as an ARN in the rack's region."""
+        family = '%s-%s-%s' % (semantics.rack_name, self.app, self.name) if self.app else '%s-%s' % (semantics.rack_name, self.name)
+        return 'arn:aws:ecs:us-east-1:123456789012:task-definition/%s:1' % family
+
+    def to_json(self, semantics):
+        """The generation's Process JSON: ``semantics.process_fields`` in Go struct order (``service`` omitted when empty)."""
+        values = {
             'id': self.id,
             'app': self.app,
             'command': self.command,
@@ -228,9 +234,14 @@ class Process:
             'release': self.release,
             'started': golang.format_time(self.started_ns),
             'status': self.status,
+            'service': self.service,
         }
-        if self.service:
-            data['service'] = self.service
+        data = {}
+        for field in semantics.process_fields:
+            if field == 'task_definition':
+                data[field] = self.task_definition(semantics)
+            elif field != 'service' or self.service:
+                data[field] = values[field]
         return data
 
 

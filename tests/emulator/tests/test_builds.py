@@ -91,7 +91,7 @@ def test_builder_pod_is_a_process_while_running(api, clock, rack):
     assert (process.name, process.service, process.status, process.release) == ('build', 'build', 'running', '')
     assert process.command == 'build -method tgz -cache true -build-args A=1 -build-args B=2'
     assert process.image == 'convox/convox:%s-build-privileged' % rack.state.semantics.version
-    assert _nanos(process.to_json()['started']) == _nanos(build['started'])
+    assert _nanos(process.to_json(rack.state.semantics)['started']) == _nanos(build['started'])
     clock.advance(1)
     api.get('/apps/demo/builds/%s' % build['id'])
     assert build['process'] not in rack.state.processes.get('demo', {})

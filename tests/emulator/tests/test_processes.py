@@ -210,3 +210,21 @@ def test_v2_processes(v2, v2_rack):
     assert (response.status_code, response.text) == (404, 'app not found: missing\n')
     response = v2.post('/apps/demo/services/adhoc/processes', headers={'Image': 'alpine'})
     assert (response.status_code, response.text) == (500, 'service not found: adhoc\n')
+
+
+def test_v2_process_and_capacity_shapes(v2, v2_rack):
+    """convox/rack pkg/structs: Process has task_definition and no gpu/service; Capacity has instance sizes and process-width."""
+    deploy_manifest(v2, v2_rack, v2_rack.state.clock, MANIFEST)
+    listed = processes(v2)
+    for item in listed:
+        assert list(item) == ['id', 'app', 'command', 'cpu', 'host', 'image', 'instance', 'memory', 'name', 'ports', 'release', 'started',
+                              'status', 'task_definition']
+        assert item['task_definition'].startswith('arn:aws:ecs:') and ':task-definition/convox-demo-%s:' % item['name'] in item['task_definition']
+    assert list(v2.get('/apps/demo/processes/%s' % listed[0]['id']).json()) == list(listed[0])
+    assert list(v2.get('/system/processes?all=true').json()[0]) == list(listed[0])
+    capacity = v2.get('/system/capacity').json()
+    assert list(capacity) == ['cluster-cpu', 'cluster-memory', 'instance-cpu', 'instance-memory', 'process-count', 'process-cpu',
+                              'process-memory', 'process-width']
+    assert all(isinstance(value, int) for value in capacity.values())
+    width = max(sum(1 for item in listed if item['name'] == name) for name in {item['name'] for item in listed})
+    assert (capacity['process-count'], capacity['process-width'], capacity['cluster-cpu']) == (3, width, 3 * capacity['instance-cpu'])

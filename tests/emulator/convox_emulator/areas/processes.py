@@ -11,12 +11,12 @@ async def process_list(ctx):
     service = ctx.params.query('service')
     release = ctx.params.query('release')
     processes = workloads.workloads_of(ctx.state).process_list(ctx.state, ctx.var('app'), service=service, release=release)
-    return render.json_response([process.to_json() for process in processes])
+    return render.json_response([process.to_json(ctx.semantics) for process in processes])
 
 
 async def process_get(ctx):
     process = workloads.workloads_of(ctx.state).process_get(ctx.state, ctx.var('app'), ctx.var('pid'))
-    return render.json_response(process.to_json())
+    return render.json_response(process.to_json(ctx.semantics))
 
 
 async def process_stop(ctx):
@@ -28,7 +28,7 @@ async def process_run(ctx):
     """ProcessRun: the options travel as headers (the SDK's run uses them for websockets too); maps are encoded."""
     options = {name: ctx.params.header(name, kind) for name, kind in workloads.RUN_OPTIONS}
     process = workloads.workloads_of(ctx.state).process_run(ctx.state, ctx.var('app'), ctx.var('service'), options)
-    return render.json_response(process.to_json())
+    return render.json_response(process.to_json(ctx.semantics))
 
 
 def register(router, state):

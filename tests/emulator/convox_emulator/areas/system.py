@@ -6,15 +6,6 @@
 from .. import golang, render
 from ..errors import Unimplemented
 
-# The emulated cluster: one node of 2 CPUs and 4 GiB (what the observed test rack reported).
-CLUSTER_CPU_MILLICORES = 2000
-CLUSTER_MEMORY_MB = 4096 * 1024 * 1024 // 1000000
-
-
-def mib_to_capacity_units(mebibytes):
-    """Processes request memory in MiB; Capacity counts memory in units of 10^6 bytes (convox-api.md 3)."""
-    return int(mebibytes * 1024 * 1024 // 1000000)
-
 
 async def system_get(ctx):
     return render.json_response(ctx.state.system_get().to_json(ctx.semantics))
@@ -35,23 +26,16 @@ async def system_update(ctx):
 
 
 async def system_capacity(ctx):
-    processes = ctx.state.process_list()
-    return render.json_response({
-        'cluster-cpu': CLUSTER_CPU_MILLICORES,
-        'cluster-gpu': 0,
-        'cluster-memory': CLUSTER_MEMORY_MB,
-        'process-count': len(processes),
-        'process-cpu': int(sum(process.cpu for process in processes)),
-        'process-gpu': sum(process.gpu for process in processes),
-        'process-memory': mib_to_capacity_units(sum(process.memory for process in processes)),
-    })
+    """The generation's Capacity: ``semantics.capacity`` computes it from the processes."""
+    state = ctx.state
+    return render.json_response(ctx.semantics.capacity(state.system_get(), state.process_list()))
 
 
 async def system_processes(ctx):
     """Rack processes; ``all=true`` adds every app's processes."""
     include_apps = bool(ctx.params.query('all', 'bool'))
     processes = ctx.state.process_list(include_apps=include_apps)
-    return render.json_response([process.to_json() for process in processes])
+    return render.json_response([process.to_json(ctx.semantics) for process in processes])
 
 
 async def system_releases(ctx):
