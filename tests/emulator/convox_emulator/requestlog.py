@@ -67,9 +67,10 @@ class RequestLog:
         self._lock = lock
         self._entries = []
 
-    def start(self, method, path, query, form, headers):
-        entry = {'method': method, 'path': path, 'query': masked_query(query), 'form': form,
-                 'headers': selected_headers(headers), 'status': None, 'fault': False}
+    def start(self, request, params):
+        """A new entry for an aiohttp request and its Params: ``path`` is decoded (what the rack routes on), ``raw_path`` as sent (``%2F`` kept)."""
+        entry = {'method': request.method, 'path': request.path, 'raw_path': request.raw_path.partition('?')[0], 'query': masked_query(params.query_dict()),
+                 'form': params.body_field_names(), 'headers': selected_headers(request.headers), 'status': None, 'fault': False}
         with self._lock:
             self._entries.append(entry)
         return entry

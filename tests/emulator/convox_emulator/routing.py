@@ -10,8 +10,10 @@ failures; authentication, role checks, error rendering and response headers are 
 """
 
 import dataclasses
+import warnings
 
 from aiohttp import web
+from yarl import URL
 
 ROUTE_ATTRIBUTE = 'convox_route'
 
@@ -90,6 +92,27 @@ class ApiRouter:
         endpoint.__name__ = getattr(handler, '__name__', 'endpoint')
         setattr(endpoint, ROUTE_ATTRIBUTE, RouteInfo(authorize=authorize, console_only=console_only))
         self._router.add_route('*' if method == 'ANY' else method, path, endpoint)
+
+
+class DecodedPathRouter(web.UrlDispatcher):
+    """Routes on the decoded path, as gorilla/mux does by default (no UseEncodedPath).
+
+    aiohttp matches the path with ``%2F`` still encoded, so ``/apps/a%2Fb`` would reach ``/apps/{name}``
+    with ``name="a/b"``; the rack's router sees ``/apps/a/b`` and answers its empty 404.
+    """
+
+    async def resolve(self, request):
+        if '%2f' not in request.raw_path.partition('?')[0].lower():
+            return await super().resolve(request)
+        decoded = request.clone(rel_url=URL.build(path=request.path, query_string=request.rel_url.query_string))
+        return await super().resolve(decoded)
+
+
+def new_application(**kwargs):
+    """A web.Application with the DecodedPathRouter (aiohttp warns that a custom router is deprecated; it is still honoured)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DeprecationWarning)
+        return web.Application(router=DecodedPathRouter(), **kwargs)
 
 
 def route_info(request):

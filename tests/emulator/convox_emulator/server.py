@@ -25,7 +25,7 @@ from . import control, faults, render, tls
 from .areas import register_all
 from .errors import ApiError, ServerError
 from .params import Params
-from .routing import BARE_KEY, CONTEXT_KEY, DROPPED_KEY, FAULT_KEY, REQUEST_ID_KEY, AbortConnection, ApiRouter, Context, route_info
+from .routing import BARE_KEY, CONTEXT_KEY, DROPPED_KEY, FAULT_KEY, REQUEST_ID_KEY, AbortConnection, ApiRouter, Context, new_application, route_info
 from .security import authenticate, authorize, match_console_rack
 
 LOG = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def create_app(state):
         if control.is_control(request):
             return await handler(request)
         params = await Params.load(request)
-        entry = state.request_log.start(request.method, request.path, params.query_dict(), params.body_field_names(), request.headers)
+        entry = state.request_log.start(request, params)
         response = None
         try:
             response = await handler(request)
@@ -135,8 +135,7 @@ def create_app(state):
     async def check(_request):
         return render.text_response('ok')
 
-    app = web.Application(middlewares=[log_requests, inject_faults, answer_unrouted, console_gate, serve_api],
-                          client_max_size=CLIENT_MAX_SIZE)
+    app = new_application(middlewares=[log_requests, inject_faults, answer_unrouted, console_gate, serve_api], client_max_size=CLIENT_MAX_SIZE)
     app.on_response_prepare.append(stamp_headers)
     app.router.add_route('*', '/check', check)
     register_all(ApiRouter(app.router), state)

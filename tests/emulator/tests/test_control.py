@@ -18,7 +18,7 @@ def test_log_entry_shape(rack):
     api.post('/apps?x=1&x=2&y=', data={'name': 'demo', 'generation': '2'})
     entry = rack.requests()[0]
     assert entry == {
-        'method': 'POST', 'path': '/apps', 'query': {'x': ['1', '2'], 'y': ''}, 'form': ['name', 'generation'],
+        'method': 'POST', 'path': '/apps', 'raw_path': '/apps', 'query': {'x': ['1', '2'], 'y': ''}, 'form': ['name', 'generation'],
         'headers': {'Accept': 'application/json', 'User-Agent': 'convox.convox/1.0', 'Content-Type': 'application/x-www-form-urlencoded',
                     'Version': 'dev', 'Authorization': 'convox'},
         'status': 200, 'fault': False,

@@ -230,3 +230,21 @@ class TestParams:
         assert response.json() == {'error': 'invalid URL escape "%zz"'}
         response = api.put('/apps/demo', data={'parameters': 'BuildCpu=1;BuildMem=2'})
         assert response.json() == {'error': 'invalid semicolon separator in query'}
+
+
+def test_encoded_slashes_route_on_the_decoded_path(rack, api):
+    """gorilla/mux matches the decoded path: /apps/a%2Fb is /apps/a/b, the router's empty 404 without Request-Id."""
+    for path in ('/apps/a%2Fb', '/apps/a%2fb'):
+        response = api.get(path)
+        assert (response.status_code, response.content) == (404, b'')
+        assert 'Request-Id' not in response.headers
+    api.post('/apps', data={'name': 'demo'})
+    # Decoded, /apps/demo%2Fprocesses is the processes route; an object key keeps its decoded slash.
+    assert api.get('/apps/demo%2Fprocesses').json() == []
+    response = api.get('/apps/demo/objects/x%2Fy')
+    assert (response.status_code, response.json()) == (404, {'error': 'object not found: x/y'})
+    entries = rack.requests()
+    # (The HTTP client may upper-case the second request's %2f on the wire.)
+    assert [(entry['path'], entry['raw_path'].replace('%2f', '%2F')) for entry in entries] == [
+        ('/apps/a/b', '/apps/a%2Fb'), ('/apps/a/b', '/apps/a%2Fb'), ('/apps', '/apps'), ('/apps/demo/processes', '/apps/demo%2Fprocesses'),
+        ('/apps/demo/objects/x/y', '/apps/demo/objects/x%2Fy')]
