@@ -6,10 +6,7 @@
 import pytest
 
 from convox_emulator.testing import EmulatorServer
-from emulator_helpers import Api, FakeClock
-
-# A date-style version: the emulator answers as a v2 (convox/rack) rack.
-V2_VERSION = '20240101000000'
+from emulator_helpers import V2_VERSION, Api, FakeClock
 
 
 @pytest.fixture

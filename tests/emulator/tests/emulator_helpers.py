@@ -11,6 +11,9 @@ import urllib.parse
 
 import requests
 
+# A date-style version: the emulator answers as a v2 (convox/rack) rack.
+V2_VERSION = '20240101000000'
+
 TRANSCRIPT_AUTH = ('convox', 'secret')
 
 

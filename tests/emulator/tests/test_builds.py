@@ -17,8 +17,7 @@ import requests
 from build_helpers import (BUILD_FIELDS, MANIFEST, RFC3339_NANO, ZERO_TIME, create_build, finished_build, members_of, source_tarball,
                            tar_archive, upload_source)
 from convox_emulator import blobs, golang
-from convox_emulator.testing import EmulatorServer
-from emulator_helpers import Api, FakeClock, create_running_app
+from emulator_helpers import create_running_app
 
 pytestmark = pytest.mark.usefixtures('clock')
 
@@ -457,22 +456,12 @@ V2_BUILD_FIELDS = ['id', 'app', 'description', 'entrypoint', 'git-sha', 'logs', 
                    'wildcard-domain', 'started', 'ended']
 
 
-@pytest.fixture(scope='module')
-def v2_rack():
-    with EmulatorServer(password='pw', rack_version='20240101000000') as rack:
-        yield rack
-
-
 @pytest.fixture
-def v2(v2_rack):
-    v2_rack.reset()
-    original = v2_rack.state.clock
-    v2_rack.state.clock = FakeClock()
-    api = Api(v2_rack)
-    api.post('/apps', data={'name': 'demo'})
-    v2_rack.state.clock.advance(3)
-    yield api
-    v2_rack.state.clock = original
+def v2(v2):  # pylint: disable=redefined-outer-name
+    """conftest's v2 client, with the app `demo` created and settled."""
+    v2.post('/apps', data={'name': 'demo'})
+    v2.rack.state.clock.advance(3)
+    return v2
 
 
 def test_v2_build_create_and_shape(v2, v2_rack):

@@ -6,25 +6,7 @@
 import pytest
 
 from convox_emulator import semantics
-from convox_emulator.testing import EmulatorServer
-from emulator_helpers import Api, FakeClock, add_build
-
-VERSION = '20240101000000'
-
-
-@pytest.fixture(scope='module')
-def v2_rack():
-    with EmulatorServer(password='pw', rack_version=VERSION) as rack:
-        yield rack
-
-
-@pytest.fixture
-def v2(v2_rack):
-    v2_rack.reset()
-    original = v2_rack.state.clock
-    v2_rack.state.clock = FakeClock()
-    yield Api(v2_rack)
-    v2_rack.state.clock = original
+from emulator_helpers import V2_VERSION as VERSION, Api, add_build
 
 
 def test_version_selects_semantics():
