@@ -44,14 +44,13 @@ from urllib.parse import unquote, urlsplit
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.convox.convox.plugins.module_utils._client import (
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, secret_forms
+from ansible_collections.convox.convox.plugins.module_utils._settings import (
     DEFAULT_TIMEOUT,
     DEFAULT_USER,
     RETRY_DEFAULTS,
     ConnectionSettings,
-    ConvoxConfigError,
     RetrySettings,
-    secret_forms,
 )
 
 __all__ = ('CONNECTION_ARGSPEC', 'ConnectionSettings', 'RetrySettings', 'resolve_connection')

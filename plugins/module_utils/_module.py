@@ -16,13 +16,9 @@ from contextlib import contextmanager
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.convox.convox.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    ConvoxAPIError,
-    ConvoxClient,
-    ConvoxError,
-)
+from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxClient
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxAPIError, ConvoxError
+from ansible_collections.convox.convox.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.convox.convox.plugins.module_utils._connection import (
     CONNECTION_ARGSPEC,
     resolve_connection,

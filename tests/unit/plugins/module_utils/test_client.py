@@ -26,14 +26,12 @@ from urllib.parse import parse_qsl, quote
 
 import pytest
 
-from ansible_collections.convox.convox.plugins.module_utils import _client
-from ansible_collections.convox.convox.plugins.module_utils._client import (
-    BUILD_IMPORT_TIMEOUT,
-    USER_AGENT,
-    ConnectionSettings,
+from ansible_collections.convox.convox.plugins.module_utils import _transport
+from ansible_collections.convox.convox.plugins.module_utils._api_builds import BUILD_IMPORT_TIMEOUT
+from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxClient
+from ansible_collections.convox.convox.plugins.module_utils._errors import (
     ConvoxAPIError,
     ConvoxAuthError,
-    ConvoxClient,
     ConvoxConfigError,
     ConvoxConflictError,
     ConvoxConnectionError,
@@ -49,9 +47,11 @@ from ansible_collections.convox.convox.plugins.module_utils._client import (
     ConvoxTimeoutError,
     ConvoxTLSError,
     ConvoxValidationError,
-    RetrySettings,
+)
+from ansible_collections.convox.convox.plugins.module_utils._settings import ConnectionSettings, RetrySettings
+from ansible_collections.convox.convox.plugins.module_utils._transport import USER_AGENT, call_deadline, retry_after_seconds
+from ansible_collections.convox.convox.plugins.module_utils._wire import (
     api_path,
-    call_deadline,
     encode_bool,
     encode_env,
     encode_fields,
@@ -59,7 +59,6 @@ from ansible_collections.convox.convox.plugins.module_utils._client import (
     encode_map,
     encode_time,
     parse_env,
-    retry_after_seconds,
 )
 from ansible_collections.convox.convox.plugins.module_utils._version import COLLECTION_VERSION
 
@@ -831,7 +830,7 @@ def test_redirects_are_reported_not_followed(rack, client):
 
 
 def test_missing_requests_library_is_a_convox_error(monkeypatch):
-    monkeypatch.setattr(_client, 'HAS_REQUESTS', False)
+    monkeypatch.setattr(_transport, 'HAS_REQUESTS', False)
     with pytest.raises(ConvoxMissingLibraryError) as caught:
         ConvoxClient(ConnectionSettings('https://rack.example', 'pw'))
     assert 'requests' in str(caught.value)

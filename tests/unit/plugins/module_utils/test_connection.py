@@ -19,12 +19,9 @@ from urllib.parse import quote, quote_plus
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.convox.convox.plugins.module_utils._client import (
-    RETRY_DEFAULTS,
-    ConvoxClient,
-    ConvoxConfigError,
-    RetrySettings,
-)
+from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxClient
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError
+from ansible_collections.convox.convox.plugins.module_utils._settings import RETRY_DEFAULTS, RetrySettings
 from ansible_collections.convox.convox.plugins.module_utils._connection import (
     CONNECTION_ARGSPEC,
     ConnectionSettings,

@@ -1,0 +1,49 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 convox.convox contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+# FOR INTERNAL COLLECTION USE ONLY.
+# The interfaces in this file are meant for use within the convox.convox collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+
+"""Rack API calls for the rack itself: auth probe, system, capacity, JWTs (convox-api.md sections 1.2 and 2.7)."""
+
+from __future__ import annotations
+
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, ConvoxResponseError
+from ansible_collections.convox.convox.plugins.module_utils._wire import api_path
+
+
+class SystemAPI:
+    """The rack: auth probe, system info, capacity, rack processes, JWTs. A mixin of ``ConvoxClient``."""
+
+    def auth_check(self):
+        """GET /auth, the CLI's login probe: True, or the error that says why not."""
+        self.request('GET', api_path('auth'))
+        return True
+
+    def system_get(self):
+        return self.get_json(api_path('system'))
+
+    def system_capacity(self):
+        return self.get_json(api_path('system', 'capacity'))
+
+    def system_processes(self, all=False):
+        return self.get_json(api_path('system', 'processes'), params=dict(all=True if all else None))
+
+    def jwt_token(self, role, duration_hours):
+        """Mint a rack JWT (``role`` read, write or admin) valid for ``duration_hours``; returns the token.
+
+        The token is a secret: callers must keep it out of logs (``no_log``).
+        """
+        try:
+            hours = int(duration_hours)
+        except (TypeError, ValueError):
+            raise ConvoxConfigError('a JWT duration must be a whole number of hours') from None
+        answer = self.request('POST', api_path('system', 'jwt', 'token'),
+                              data={'role': role, 'durationInHour': hours}).json()
+        token = answer.get('token') if isinstance(answer, dict) else None
+        if not isinstance(token, str) or not token:
+            raise ConvoxResponseError(200, 'the JWT answer has no token', None, 'POST', '/system/jwt/token')
+        return token

@@ -1,0 +1,632 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 convox.convox contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+# FOR INTERNAL COLLECTION USE ONLY.
+# The interfaces in this file are meant for use within the convox.convox collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+
+"""The HTTP transport to a rack: one requests Session, the retry loop, the deadline, streaming.
+
+Retries (``RetrySettings``). Each retry waits with exponential backoff and full jitter,
+``uniform(0, min(backoff_max, backoff_base * 2 ** n))``, or what ``Retry-After`` asks, never
+more than ``backoff_max``. Whether a failed attempt may be sent again depends on whether
+the rack can have acted on it:
+
+    ================================  ==============  ==============  ==================
+    attempt failed with               GET/HEAD/OPTS   POST/PUT/DELETE idempotent=False
+    ================================  ==============  ==============  ==================
+    connection refused / DNS failure  retry           retry           retry
+    connect timeout                   retry           retry           -
+    429 Too Many Requests             retry           retry           -
+    502, 503, 504                     retry           -               -
+    500                               retry_on_500    -               -
+    read timeout, connection broken   retry           -               -
+    TLS failure, any other status     -               -               -
+    ================================  ==============  ==============  ==================
+
+``idempotent=True`` makes a request retry like a read; ``idempotent=False`` is for calls that
+must never run twice (build create, release create, uploads). Every retry calls ``warn`` and
+increments ``Transport.retry_count``.
+
+Deadline. A call (all its attempts and waits) is bounded by
+``timeout * (max_retries + 1) + max_retries * backoff_max`` seconds from its start: that is
+every attempt using its full timeout and every wait its longest allowed value, so the
+deadline never cuts a normal retry schedule short, but a schedule stretched by slow
+attempts stops retrying (and later attempts get a shorter timeout) instead of running on.
+``timeout`` itself bounds the connect and each read of a single attempt, as in requests.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.utils
+import hashlib
+import http.client
+import math
+import os
+import random
+import socket
+import ssl
+import stat
+import tempfile
+import time
+import traceback
+import warnings
+from urllib.parse import urlsplit
+
+from ansible_collections.convox.convox.plugins.module_utils._errors import (
+    ConvoxConfigError,
+    ConvoxConnectionError,
+    ConvoxFileError,
+    ConvoxMissingLibraryError,
+    ConvoxTimeoutError,
+    ConvoxTLSError,
+    REDACTED,
+    secret_forms,
+    shown,
+)
+from ansible_collections.convox.convox.plugins.module_utils._response import CHUNK_SIZE, CallContext, ConvoxResponse
+from ansible_collections.convox.convox.plugins.module_utils._settings import positive
+from ansible_collections.convox.convox.plugins.module_utils._version import COLLECTION_VERSION
+from ansible_collections.convox.convox.plugins.module_utils._wire import check_header, check_request_path, encode_fields
+
+try:
+    import requests
+    import requests.exceptions
+    import urllib3.exceptions
+    from requests.adapters import HTTPAdapter
+    from requests.auth import HTTPBasicAuth
+    from urllib3.util.retry import Retry
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+
+USER_AGENT = 'convox.convox/%s' % COLLECTION_VERSION
+
+SAFE_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS'))
+KNOWN_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'))
+GATEWAY_STATUSES = frozenset((502, 503, 504))
+
+# What went wrong, ordered by how much of the request can have reached the server.
+_REFUSED = 'refused'                  # no connection at all: nothing was sent
+_CONNECT_TIMEOUT = 'connect-timeout'  # the connection never opened: nothing was sent
+_TLS = 'tls'                          # the certificate was refused: nothing was sent, retrying cannot help
+_READ_TIMEOUT = 'read-timeout'        # sent, no answer in time: the rack may be acting on it
+_BROKEN = 'broken'                    # sent, the connection broke: the rack may have acted on it
+
+if HAS_REQUESTS:
+    _READ_FAILURES = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
+else:  # pragma: no cover - the client refuses to start without requests
+    _READ_FAILURES = (http.client.HTTPException, OSError)
+
+
+def _exception_chain(exc, limit=16):
+    """The exception with its reasons, causes, contexts and wrapped args, breadth first."""
+    found = []
+    seen = set()
+    pending = [exc]
+    while pending and len(found) < limit:
+        current = pending.pop(0)
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        found.append(current)
+        pending.append(getattr(current, 'reason', None))
+        pending.append(current.__cause__)
+        pending.append(current.__context__)
+        pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
+    return found
+
+
+def _first(chain, types):
+    for item in chain:
+        if isinstance(item, types):
+            return item
+    return None
+
+
+def _os_reason(chain):
+    if _first(chain, socket.gaierror):
+        return 'the host name cannot be resolved'
+    if _first(chain, ConnectionRefusedError):
+        return 'connection refused'
+    if _first(chain, ConnectionResetError):
+        return 'connection reset by the server'
+    if _first(chain, http.client.IncompleteRead) or _first(chain, urllib3.exceptions.IncompleteRead):
+        return 'the answer ended before its announced length'
+    if _first(chain, http.client.RemoteDisconnected):
+        return 'the server closed the connection without answering'
+    if _first(chain, requests.exceptions.ChunkedEncodingError):
+        return 'the answer was cut short'
+    error = _first(chain, OSError)
+    if error is not None and error.strerror:
+        return error.strerror[0].lower() + error.strerror[1:]
+    return type(chain[-1]).__name__ if chain else 'unknown error'
+
+
+def _tls_failure(chain, origin):
+    error = _first(chain, ssl.SSLCertVerificationError)
+    if error is not None:
+        reason = getattr(error, 'verify_message', None) or error.reason or 'certificate verify failed'
+        return ('TLS verification of %s failed: %s. A rack reached directly serves a self-signed certificate: '
+                'set `validate_certs: false`, or `ca_path` to the CA that signed it' % (origin, reason))
+    error = _first(chain, ssl.SSLError)
+    reason = (error.reason or error.strerror) if error is not None else None
+    message = 'TLS with %s failed: %s' % (origin, reason or 'TLS error')
+    if reason and reason.upper() in ('WRONG_VERSION_NUMBER', 'RECORD_LAYER_FAILURE', 'HTTP_REQUEST'):
+        message += '; the server does not speak TLS there: use http:// in `host` if it serves plain HTTP'
+    return message
+
+
+def _transport_failure(exc, context):
+    """Classify a requests/urllib3 exception: ``(kind, ConvoxTransportError, short description)``."""
+    chain = _exception_chain(exc)
+    method, path, origin, redact = context.method, context.path, context.origin, context.redact
+    if _first(chain, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
+        # The peer closed the TLS stream (a restarting pod, a load balancer). That may happen after
+        # the request went out, so it counts as a broken connection: reads retry, writes do not.
+        reason = 'the TLS connection was closed by the server'
+        error = ConvoxConnectionError(redact('%s %s: the connection to %s broke: %s' % (method, path, origin, reason)), method, path)
+        return _BROKEN, error, 'lost the connection (%s)' % reason
+    if _first(chain, (requests.exceptions.SSLError, ssl.SSLError)):
+        return _TLS, ConvoxTLSError(redact(_tls_failure(chain, origin)), method, path), 'failed TLS'
+    # urllib3's NewConnectionError (refused, DNS) subclasses ConnectTimeoutError: test it first.
+    if _first(chain, urllib3.exceptions.NewConnectionError):
+        reason = _os_reason(chain)
+        error = ConvoxConnectionError(redact('cannot connect to %s: %s' % (origin, reason)), method, path)
+        return _REFUSED, error, 'could not connect (%s)' % reason
+    if _first(chain, (requests.exceptions.ConnectTimeout, urllib3.exceptions.ConnectTimeoutError)):
+        error = ConvoxTimeoutError(redact('cannot connect to %s: no answer within %gs' % (origin, context.timeout)), method, path)
+        return _CONNECT_TIMEOUT, error, 'could not connect within %gs' % context.timeout
+    if _first(chain, (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, socket.timeout)):
+        message = '%s %s: no answer from %s within %gs (raise `timeout` for slow calls)' % (method, path, origin, context.timeout)
+        return _READ_TIMEOUT, ConvoxTimeoutError(redact(message), method, path), 'got no answer within %gs' % context.timeout
+    reason = _os_reason(chain)
+    message = '%s %s: the connection to %s broke: %s' % (method, path, origin, reason)
+    return _BROKEN, ConvoxConnectionError(redact(message), method, path), 'lost the connection (%s)' % reason
+
+
+# ---------------------------------------------------------------------------------------
+# Retry decisions
+# ---------------------------------------------------------------------------------------
+
+_REPLAY_ANY = 'any'          # reads and explicitly idempotent calls
+_REPLAY_UNSENT = 'unsent'    # writes: only when the rack cannot have acted on the request
+_REPLAY_REFUSED = 'refused'  # never twice: only when the connection itself was refused
+
+
+def _replay_policy(method, idempotent):
+    if idempotent is False:
+        return _REPLAY_REFUSED
+    if idempotent or method in SAFE_METHODS:
+        return _REPLAY_ANY
+    return _REPLAY_UNSENT
+
+
+def _may_retry_failure(policy, kind):
+    if kind == _REFUSED:
+        return True
+    if kind == _CONNECT_TIMEOUT:
+        return policy != _REPLAY_REFUSED
+    if kind in (_READ_TIMEOUT, _BROKEN):
+        return policy == _REPLAY_ANY
+    return False
+
+
+def _may_retry_status(policy, status, retry_on_500):
+    if policy == _REPLAY_REFUSED:
+        return False
+    if status == 429:
+        return True
+    if policy != _REPLAY_ANY:
+        return False
+    return status in GATEWAY_STATUSES or (status == 500 and retry_on_500)
+
+
+def retry_after_seconds(value, now=None):
+    """Seconds a ``Retry-After`` header asks to wait (delta seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            moment = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if moment is None:
+            return None
+        seconds = moment.timestamp() - (time.time() if now is None else now)
+    if math.isnan(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def call_deadline(timeout, retries):
+    """The most seconds one call may take, all attempts and waits included (see the module docstring)."""
+    return timeout * (retries.max_retries + 1) + retries.max_retries * retries.backoff_max
+
+
+class _RequestBody:
+    """A raw request body that can be produced again for a retry when its source allows it.
+
+    ``body`` is bytes or text (always replayable), a callable returning a fresh body per
+    attempt (replayable; what it returns is closed after the attempt), a seekable file
+    object (rewound per attempt) or another iterable (sent once).
+    """
+
+    def __init__(self, body):
+        self._body = body
+        self._opened = None
+        self._start = None
+        if body is None or isinstance(body, (bytes, str)) or callable(body):
+            self.replayable = True
+        elif hasattr(body, 'read'):
+            self.replayable = self._seekable(body)
+            if self.replayable:
+                self._start = body.tell()
+        else:
+            self.replayable = False
+
+    @staticmethod
+    def _seekable(fileobj):
+        try:
+            return bool(fileobj.seekable())
+        except (AttributeError, OSError, ValueError):
+            return False
+
+    def open(self):
+        if callable(self._body):
+            try:
+                self._opened = self._body()
+            except OSError as exc:
+                raise ConvoxFileError('cannot read the request body: %s' % (exc.strerror or type(exc).__name__)) from None
+            return self._opened
+        if self._start is not None:
+            self._body.seek(self._start)
+        return self._body
+
+    def close(self):
+        opened, self._opened = self._opened, None
+        if opened is not None and hasattr(opened, 'close'):
+            opened.close()
+
+
+
+def _ignore(message):
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# The client
+# ---------------------------------------------------------------------------------------
+
+class Transport:
+    """One rack connection: a requests Session reused by every call of a module run or lookup.
+
+    The API calls themselves are the ``_api_*`` mixins that ``_client.ConvoxClient`` adds on top.
+
+    ``warn(text)`` receives one line per retry; ``debug(text)`` one line per attempt.
+    ``sleep``, ``clock`` and ``jitter`` (a function returning a float in [0, 1)) are
+    injectable so tests can observe the retry schedule without waiting for it.
+    """
+
+    # What reading a response body may raise; CallContext translates it with classify_failure.
+    READ_FAILURES = _READ_FAILURES
+
+    def __init__(self, settings, warn=None, debug=None, sleep=None, clock=None, jitter=None):
+        if not HAS_REQUESTS:
+            raise ConvoxMissingLibraryError('requests', REQUESTS_IMPORT_ERROR)
+        self.settings = settings
+        self.retry_count = 0
+        self._warn = warn or _ignore
+        self._debug = debug or _ignore
+        self._sleep = sleep or time.sleep
+        self._clock = clock or time.monotonic
+        self._jitter = jitter or random.random
+        parts = urlsplit(settings.base_url)
+        self.origin = '%s://%s' % (parts.scheme, parts.netloc)
+        self._secrets = self._secret_forms(settings)
+        self._session = self._new_session(settings)
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    @staticmethod
+    def _secret_forms(settings):
+        forms = set()
+        if settings.password:
+            forms.update(secret_forms(settings.password))
+            forms.add(base64.b64encode(('%s:%s' % (settings.username, settings.password)).encode('utf-8')).decode('ascii'))
+        # Longest first, so that a secret containing another is replaced whole.
+        return sorted(forms, key=len, reverse=True)
+
+    @staticmethod
+    def classify_failure(exc, context):
+        """``(kind, ConvoxTransportError, short description)`` for an exception of the HTTP library."""
+        return _transport_failure(exc, context)
+
+    def redact(self, text):
+        """Return text with every form of the API key replaced by ********."""
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def _new_session(self, settings):
+        session = requests.Session()
+        # Only this client's retry policy may resend a request: urllib3's own retries are off
+        # (read=False also makes read errors surface as they are, not as MaxRetryError).
+        adapter = HTTPAdapter(max_retries=Retry(0, read=False))
+        session.mount('https://', adapter)
+        session.mount('http://', adapter)
+        if settings.password is not None:
+            # Bytes, so that a non-Latin-1 key is sent as UTF-8, as the Go CLI does.
+            session.auth = HTTPBasicAuth(settings.username.encode('utf-8'), settings.password.encode('utf-8'))
+        session.headers['Accept'] = 'application/json'
+        session.headers['User-Agent'] = USER_AGENT
+        if settings.rack:
+            session.headers['Rack'] = settings.rack
+        if settings.actor:
+            session.headers['X-Convox-Actor'] = settings.actor
+        for name, value in session.headers.items():
+            check_header(name, value)
+        return session
+
+    def close(self):
+        self._session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    # -- requests -------------------------------------------------------------------------
+
+    def request(self, method, path, params=None, data=None, headers=None, body=None, timeout=None, stream=False,
+                idempotent=None):
+        """Send one API call with the retry policy; return a ConvoxResponse for a 1xx/2xx answer.
+
+        ``path`` comes from ``api_path()``. ``params`` go in the query string, ``data`` in a
+        form body, ``body`` is a raw body (bytes, a file object, or a callable returning a
+        fresh one per attempt); all field values go through ``encode_fields``. ``timeout``
+        overrides the connection's per-request timeout. ``idempotent`` overrides the retry
+        policy of the method (True: retry like a read; False: never send twice).
+        """
+        method = str(method).upper()
+        if method not in KNOWN_METHODS:
+            raise ConvoxConfigError('unsupported HTTP method %s' % shown(method))
+        check_request_path(path)
+        if data is not None and body is not None:
+            raise ConvoxConfigError('a request takes form data or a raw body, not both')
+        timeout = self.settings.timeout if timeout is None else positive(timeout, 'timeout')
+        retries = self.settings.retries
+        policy = _replay_policy(method, idempotent)
+        raw_body = _RequestBody(body)
+        wire = dict(
+            params=encode_fields(params),
+            data=encode_fields(data),
+            headers=encode_fields(headers) or {},
+        )
+        if body is not None:
+            wire['headers'].setdefault('Content-Type', 'application/octet-stream')
+        for name, value in wire['headers'].items():
+            check_header(name, value)
+        deadline = self._clock() + call_deadline(timeout, retries)
+        attempt = 0
+        while True:
+            # Late attempts get what is left of the deadline; messages quote the configured timeout.
+            attempt_timeout = min(timeout, deadline - self._clock())
+            context = CallContext(self, method, path, timeout)
+            try:
+                response = self._attempt(method, path, wire, raw_body, attempt_timeout, stream, context)
+            except _AttemptFailed as failed:
+                error, retry_after, what = failed.error, None, failed.what
+                allowed = _may_retry_failure(policy, failed.kind)
+            else:
+                if response.status < 300:
+                    if not stream:
+                        response.refuse_foreign_page()
+                    return response
+                error = context.api_error(response.status, response.headers, response.content)
+                response.close()
+                retry_after = retry_after_seconds(response.headers.get('Retry-After'))
+                what = 'answered %d' % response.status
+                allowed = _may_retry_status(policy, response.status, retries.retry_on_500)
+            delay = self._backoff(attempt, retry_after)
+            if not allowed or not raw_body.replayable or attempt >= retries.max_retries or self._clock() + delay > deadline:
+                error.retries = attempt
+                raise error
+            self._warn('%s %s %s; retry %d of %d in %.1fs' % (method, path, what, attempt + 1, retries.max_retries, delay))
+            self._sleep(delay)
+            if self._clock() >= deadline:
+                # The wait overran the deadline, so the announced retry is not sent:
+                # report what went wrong, not the clock.
+                self._debug('%s %s: the deadline passed during the wait; retry %d not sent' % (method, path, attempt + 1))
+                error.retries = attempt
+                raise error
+            attempt += 1
+            self.retry_count += 1
+
+    def _attempt(self, method, path, wire, raw_body, timeout, stream, context):
+        started = self._clock()
+        # Opened before the try: a local file that cannot be read is not a transport failure.
+        body = raw_body.open() if wire['data'] is None else wire['data']
+        try:
+            with warnings.catch_warnings():
+                if self.settings.verify is False:
+                    # The user chose not to verify; urllib3 would warn on every request (and a
+                    # lookup would print it on the controller's terminal).
+                    warnings.simplefilter('ignore', urllib3.exceptions.InsecureRequestWarning)
+                response = self._session.request(
+                    method,
+                    self.settings.base_url + path,
+                    params=wire['params'],
+                    data=body,
+                    headers=wire['headers'],
+                    # The connect phase stays short even when a long upload needs a long read timeout.
+                    timeout=(min(timeout, self.settings.timeout), timeout),
+                    # Per request, because requests lets REQUESTS_CA_BUNDLE override a session's verify.
+                    verify=self.settings.verify,
+                    # The API never redirects; following one could turn a POST into a GET or
+                    # carry the credentials elsewhere, so a redirect is reported as an error.
+                    allow_redirects=False,
+                    stream=True,
+                )
+            result = ConvoxResponse(response, context)
+            if not stream or result.status >= 300:
+                # Read the body inside the attempt, so that a broken body is retried like
+                # any other transport failure of the attempt.
+                result.read_all()
+        except _READ_FAILURES as exc:
+            kind, error, what = _transport_failure(exc, context)
+            self._debug('%s %s -> %s (%s, %.3fs)' % (method, path, what, type(exc).__name__, self._clock() - started))
+            raise _AttemptFailed(kind, error, what) from None
+        finally:
+            raw_body.close()
+        self._debug('%s %s -> %d (request id %s, %.3fs)' % (method, path, result.status, result.request_id or '-', self._clock() - started))
+        return result
+
+    def _backoff(self, attempt, retry_after):
+        retries = self.settings.retries
+        if retry_after is not None:
+            return min(retry_after, retries.backoff_max)
+        ceiling = min(retries.backoff_max, retries.backoff_base * 2 ** min(attempt, 60))
+        return self._jitter() * ceiling
+
+    def get_json(self, path, params=None):
+        """GET a path and return its decoded JSON."""
+        return self.request('GET', path, params=params).json()
+
+    def upload(self, method, path, source, params=None, headers=None, timeout=None):
+        """Stream a file (a path or a binary file object) as a raw ``application/octet-stream`` body.
+
+        The body is read in chunks while it is sent, so memory stays constant whatever the
+        size. An upload is never sent twice, except after a refused connection.
+        """
+        if isinstance(source, (str, bytes, os.PathLike)):
+            file_path = os.fsdecode(source)
+            try:
+                with open(file_path, 'rb'):
+                    pass
+            except OSError as exc:
+                raise ConvoxFileError('cannot read %s: %s' % (file_path, exc.strerror or type(exc).__name__)) from None
+
+            def body():
+                # A fresh file object per attempt; requests streams it with a Content-Length.
+                return open(file_path, 'rb')
+        elif hasattr(source, 'read'):
+            body = source
+        else:
+            raise ConvoxFileError('an upload source must be a file path or a binary file object')
+        fields = dict(headers or {})
+        fields.setdefault('Content-Type', 'application/octet-stream')
+        return self.request(method, path, params=params, headers=fields, body=body, timeout=timeout, idempotent=False)
+
+    def download(self, path, dest_path=None, params=None, headers=None, timeout=None):
+        """Stream a GET answer to a file and return the (closed) ConvoxResponse.
+
+        The file appears complete or not at all (written aside, then renamed), mode 0600.
+        Without ``dest_path`` a temporary file is created; the caller removes it.
+        ``response.dest_path``, ``response.size`` and ``response.sha256`` describe it.
+        """
+        fields = {'Accept-Encoding': 'identity'}
+        fields.update(headers or {})
+        with self.request('GET', path, params=params, headers=fields, timeout=timeout, stream=True) as response:
+            target = self._download_target(dest_path)
+            try:
+                self._stream_to(response, target)
+            except BaseException:
+                if not dest_path and os.path.exists(target):
+                    # A temporary target of ours: leave nothing behind when the download fails.
+                    os.unlink(target)
+                raise
+        return response
+
+    @staticmethod
+    def _stream_to(response, target):
+        """Write the body aside and rename it into place; set ``dest_path``, ``size``, ``sha256``.
+
+        A file that is replaced keeps its permissions; a new one is created 0600.
+        """
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except OSError:
+            mode = None
+        try:
+            fd, partial = tempfile.mkstemp(prefix='.%s.' % os.path.basename(target), suffix='.part',
+                                           dir=os.path.dirname(os.path.abspath(target)))
+        except OSError as exc:
+            raise ConvoxFileError('cannot write %s: %s' % (target, exc.strerror or type(exc).__name__)) from None
+        try:
+            with os.fdopen(fd, 'wb') as out:
+                for chunk in response.iter_content(CHUNK_SIZE):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+            if mode is not None:
+                os.chmod(partial, mode)
+            os.replace(partial, target)
+        except OSError as exc:
+            raise ConvoxFileError('cannot write %s: %s' % (target, exc.strerror or type(exc).__name__)) from None
+        finally:
+            if os.path.exists(partial):
+                os.unlink(partial)
+        response.dest_path, response.size, response.sha256 = target, size, digest.hexdigest()
+
+    @staticmethod
+    def _download_target(dest_path):
+        if dest_path:
+            return os.fsdecode(dest_path)
+        try:
+            fd, target = tempfile.mkstemp(prefix='convox-download-')
+        except OSError as exc:
+            raise ConvoxFileError('cannot create a temporary file: %s' % (exc.strerror or type(exc).__name__)) from None
+        os.close(fd)
+        return target
+
+    def iter_lines(self, path, params=None, timeout=None):
+        """GET a path and yield its body as decoded text lines (without line ends), streamed.
+
+        The request is sent now, so HTTP errors raise here; transport errors while reading
+        raise from the iteration.
+        """
+        response = self.request('GET', path, params=params, headers={'Accept-Encoding': 'identity'}, timeout=timeout, stream=True)
+        return self._lines(response)
+
+    @staticmethod
+    def _lines(response):
+        with response:
+            pending = b''
+            for chunk in response.iter_content(CHUNK_SIZE):
+                pending += chunk
+                lines = pending.split(b'\n')
+                pending = lines.pop()
+                for line in lines:
+                    yield _decode_line(line)
+            if pending:
+                yield _decode_line(pending)
+
+
+class _AttemptFailed(Exception):
+    """Internal: one attempt got no HTTP answer. ``kind`` drives the retry decision."""
+
+    def __init__(self, kind, error, what):
+        super().__init__(kind)
+        self.kind = kind
+        self.error = error
+        self.what = what
+
+
+def _decode_line(line):
+    if line.endswith(b'\r'):
+        line = line[:-1]
+    return line.decode('utf-8', 'replace')

@@ -1,0 +1,258 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 convox.convox contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+# FOR INTERNAL COLLECTION USE ONLY.
+# The interfaces in this file are meant for use within the convox.convox collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+
+"""The Convox wire format as pure functions: API paths and names, value encodings, env text.
+
+* Paths: ``api_path('apps', name, 'releases')`` validates each user-supplied name for its
+  kind and percent-encodes every segment, so no name can add segments, a query or a fragment.
+* Encodings (convox-api.md section 1.5): booleans are ``true``/``false``; a map is ONE field
+  holding a URL-encoded query string; a list is comma-joined; times use Go's
+  ``20060102.150405.000000000`` layout.
+* Env: a release's ``env`` is sorted ``KEY=VALUE`` lines; ``parse_env`` reads it as racks do.
+
+Nothing here does I/O or imports requests.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlencode
+
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, shown
+from ansible_collections.convox.convox.plugins.module_utils._settings import to_bool
+
+# App names become part of a Kubernetes namespace (`<rack>-<app>`): a lowercase RFC 1123 label.
+_NAME_PATTERN = re.compile(r'^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z')
+_ID_PATTERN = re.compile(r'^[A-Za-z0-9._-]+\Z')
+_SERVER_PATTERN = re.compile(r'^[A-Za-z0-9._-]+(:[0-9]+)?\Z')
+_PORT_PATTERN = re.compile(r'^[0-9]{1,5}\Z')
+_LITERAL_PATTERN = re.compile(r'^[A-Za-z0-9._-]+\Z')
+_MAX_NAME_LENGTH = 63
+
+_NAME_RULE = (_NAME_PATTERN, "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters")
+_ID_RULE = (_ID_PATTERN, "letters, digits, '.', '_' and '-'")
+_RULES = {
+    'app': _NAME_RULE,
+    'service': _NAME_RULE,
+    'resource': _NAME_RULE,
+    'build': _ID_RULE,
+    'release': _ID_RULE,
+    'process': _ID_RULE,
+    'config': _ID_RULE,
+    'certificate': _ID_RULE,
+    'instance': _ID_RULE,
+    'registry': (_SERVER_PATTERN, "a host name with an optional ':port'"),
+    'port': (_PORT_PATTERN, 'a port number'),
+}
+
+# A collection keyword says what the segments after it are: /apps/{app}/releases/{release}/promote.
+_SEGMENT_KINDS = {
+    'apps': ('app',),
+    'builds': ('build',),
+    'certificates': ('certificate',),
+    'configs': ('config',),
+    'instances': ('instance',),
+    'links': ('app',),
+    'processes': ('process',),
+    'registries': ('registry',),
+    'releases': ('release',),
+    'resources': ('resource',),
+    'services': ('service',),
+    'ssl': ('service', 'port'),
+}
+# Object keys may hold '/' (tmp/x.tgz): everything after 'objects' is the key.
+_OBJECTS = 'objects'
+
+
+def check_name(kind, value):
+    """Validate one name or id of ``kind`` (app, service, release, ...) for use in a path; return it as text."""
+    if value is None or value == '':
+        raise ConvoxConfigError('missing %s name' % kind)
+    text = str(value)
+    pattern, rule = _RULES[kind]
+    too_long = pattern is _NAME_PATTERN and len(text) > _MAX_NAME_LENGTH
+    if too_long or not pattern.match(text) or text in ('.', '..'):
+        raise ConvoxConfigError('invalid %s name %s: %s names are %s' % (kind, shown(text), kind, rule))
+    return text
+
+
+def _check_object_key(parts):
+    key = '/'.join(str(part) for part in parts)
+    pieces = key.split('/')
+    if not key or any(piece in ('', '.', '..') for piece in pieces) or any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
+        raise ConvoxConfigError("invalid object key %s: keys are '/'-separated names without empty, '.' or '..' parts" % shown(key))
+    return pieces
+
+
+def api_path(*segments):
+    """Build an API path from segments, validating user-supplied names and escaping each segment.
+
+    ``api_path('apps', name, 'releases', release_id, 'promote')``. A segment that follows a
+    collection keyword (``apps``, ``services``, ``releases``, ...) is a name or id and is
+    validated for its kind; everything after ``objects`` is an object key, whose ``/`` are
+    kept as separators. Every segment is percent-encoded (``quote(safe='')``), so no name
+    can add path segments, a query or a fragment. Raises ConvoxConfigError.
+    """
+    encoded = []
+    expected = ()
+    index = 0
+    while index < len(segments):
+        segment = segments[index]
+        if expected:
+            encoded.append(check_name(expected[0], segment))
+            expected = expected[1:]
+        elif segment == _OBJECTS and len(encoded) >= 2 and encoded[-2] == 'apps':
+            encoded.append(segment)
+            encoded.extend(_check_object_key(segments[index + 1:]) if index + 1 < len(segments) else [])
+            break
+        else:
+            text = str(segment) if segment is not None else ''
+            if not _LITERAL_PATTERN.match(text) or text in ('.', '..'):
+                raise ConvoxConfigError('invalid API path segment %s' % shown(text))
+            encoded.append(text)
+            expected = _SEGMENT_KINDS.get(text, ())
+        index += 1
+    return '/' + '/'.join(quote(segment, safe='') for segment in encoded)
+
+
+def check_request_path(path):
+    """Refuse a path that is not a plain API path (it is joined to the rack's base URL)."""
+    # Paths are joined to the rack's base URL: anything that could change the host, add a
+    # query past the encoder, or smuggle a header is refused before it reaches the wire.
+    if not isinstance(path, str) or not path.startswith('/') or path.startswith('//'):
+        raise ConvoxConfigError("an API path must start with a single '/': %s" % shown(path))
+    if '?' in path or '#' in path or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in path):
+        raise ConvoxConfigError("an API path must not hold spaces, '?' or '#' (pass query parameters as params): %s" % shown(path))
+    if any(piece in ('.', '..') for piece in path.split('/')):
+        raise ConvoxConfigError("an API path must not hold '.' or '..' segments: %s" % shown(path))
+
+
+# ---------------------------------------------------------------------------------------
+# Value encodings (convox-api.md section 1.5)
+# ---------------------------------------------------------------------------------------
+
+def encode_bool(value):
+    """A boolean as the rack reads it: exactly ``true``, anything else is false."""
+    return 'true' if to_bool(value, 'a boolean parameter') else 'false'
+
+
+def _encode_scalar(value, what):
+    if isinstance(value, bool):
+        return encode_bool(value)
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.decode('utf-8', 'replace')
+    raise ConvoxConfigError('%s must be a string, number or boolean, not %s' % (what, type(value).__name__))
+
+
+def encode_map(mapping):
+    """A map as ONE URL-encoded query string, to be sent as a single field or header.
+
+    ``{'BuildMem': 512, 'BuildCpu': 256}`` becomes ``BuildCpu=256&BuildMem=512`` (sorted keys),
+    which a form field then encodes once more (``parameters=BuildCpu%3D256%26BuildMem%3D512``).
+    Sending the map as separate fields is silently ignored by real racks.
+    """
+    if not isinstance(mapping, dict):
+        raise ConvoxConfigError('a map parameter must be a dict, not %s' % type(mapping).__name__)
+    pairs = []
+    for key in sorted(mapping, key=str):
+        name = _encode_scalar(key, 'a map key')
+        if not name:
+            raise ConvoxConfigError('a map parameter has an empty key')
+        value = mapping[key]
+        pairs.append((name, '' if value is None else _encode_scalar(value, 'the value of %s' % name)))
+    return urlencode(pairs)
+
+
+def encode_list(values):
+    """A list as the rack reads it: comma-joined."""
+    if isinstance(values, str):
+        return values
+    items = [_encode_scalar(value, 'a list item') for value in values]
+    if any(',' in item for item in items):
+        raise ConvoxConfigError('a list item cannot contain a comma: the rack splits lists on commas')
+    return ','.join(items)
+
+
+def encode_fields(fields):
+    """Form fields, query parameters or headers as wire strings; None values are left out.
+
+    Booleans become ``true``/``false``, dicts ``encode_map``, lists ``encode_list``.
+    """
+    if fields is None:
+        return None
+    if not isinstance(fields, dict):
+        raise ConvoxConfigError('request fields must be a dict, not %s' % type(fields).__name__)
+    encoded = {}
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            encoded[name] = encode_map(value)
+        elif isinstance(value, (list, tuple)):
+            encoded[name] = encode_list(value)
+        else:
+            encoded[name] = _encode_scalar(value, 'the parameter %s' % name)
+    return encoded
+
+
+def encode_env(env):
+    """An app environment as a release's ``env`` text: sorted ``KEY=VALUE`` lines, no trailing newline.
+
+    Errors name the key, never the value.
+    """
+    if not isinstance(env, dict):
+        raise ConvoxConfigError('an environment must be a dict, not %s' % type(env).__name__)
+    lines = []
+    for key in sorted(env, key=str):
+        name = str(key)
+        if not name or name != name.strip() or '=' in name or any(ord(ch) < 32 for ch in name):
+            raise ConvoxConfigError('invalid environment variable name %s: names must be non-empty, without "=", spaces at the ends '
+                                    'or control characters' % shown(name))
+        value = env[key]
+        text = '' if value is None else _encode_scalar(value, 'the value of %s' % name)
+        if '\n' in text or '\r' in text:
+            raise ConvoxConfigError('the value of environment variable %s holds a line break, which a Convox release cannot store' % name)
+        lines.append('%s=%s' % (name, text))
+    return '\n'.join(lines)
+
+
+def parse_env(text):
+    """Parse a release's ``env`` text the way racks do.
+
+    Lines are split at the first ``=``; the key is trimmed and the value kept as it is;
+    lines without ``=`` or with an empty key are skipped; a later key wins.
+    """
+    env = {}
+    for line in (text or '').split('\n'):
+        if line.endswith('\r'):
+            line = line[:-1]
+        key, sep, value = line.partition('=')
+        key = key.strip()
+        if sep and key:
+            env[key] = value
+    return env
+
+
+def encode_time(moment):
+    """A datetime in the rack's parameter time format, ``20060102.150405.000000000`` (UTC assumed)."""
+    return moment.strftime('%Y%m%d.%H%M%S.') + '%09d' % (moment.microsecond * 1000)
+
+
+def check_header(name, value):
+    """Refuse a header that http.client would send broken (non-Latin-1) or that could start another header."""
+    # http.client sends header values as Latin-1 and would raise on anything else, and a
+    # line break would start a new header: refuse both before sending.
+    try:
+        str(value).encode('latin-1')
+    except UnicodeEncodeError:
+        raise ConvoxConfigError('the header %s must hold only Latin-1 characters' % shown(name)) from None
+    if '\r' in str(value) or '\n' in str(value) or not str(name) or any(ch in str(name) for ch in ':\r\n '):
+        raise ConvoxConfigError('invalid header %s: names and values cannot hold line breaks' % shown(name))
