@@ -9,26 +9,7 @@
 
 """The HTTP transport to a rack: one requests Session, the retry loop, the deadline, streaming.
 
-Retries (``RetrySettings``). Each retry waits with exponential backoff and full jitter,
-``uniform(0, min(backoff_max, backoff_base * 2 ** n))``, or what ``Retry-After`` asks, never
-more than ``backoff_max``. Whether a failed attempt may be sent again depends on whether
-the rack can have acted on it:
-
-    ================================  ==============  ==============  ==================
-    attempt failed with               GET/HEAD/OPTS   POST/PUT/DELETE idempotent=False
-    ================================  ==============  ==============  ==================
-    connection refused / DNS failure  retry           retry           retry
-    connect timeout                   retry           retry           -
-    429 Too Many Requests             retry           retry           -
-    502, 503, 504                     retry           -               -
-    500                               retry_on_500    -               -
-    read timeout, connection broken   retry           -               -
-    TLS failure, any other status     -               -               -
-    ================================  ==============  ==============  ==================
-
-``idempotent=True`` makes a request retry like a read; ``idempotent=False`` is for calls that
-must never run twice (build create, release create, uploads). Every retry calls ``warn`` and
-increments ``Transport.retry_count``.
+Which failures are retried is ``_failures``' business (its docstring has the table).
 
 Deadline. A call (all its attempts and waits) is bounded by
 ``timeout * (max_retries + 1) + max_retries * backoff_max`` seconds from its start: that is
@@ -41,14 +22,9 @@ attempts stops retrying (and later attempts get a shorter timeout) instead of ru
 from __future__ import annotations
 
 import base64
-import email.utils
 import hashlib
-import http.client
-import math
 import os
 import random
-import socket
-import ssl
 import stat
 import tempfile
 import time
@@ -58,14 +34,20 @@ from urllib.parse import urlsplit
 
 from ansible_collections.convox.convox.plugins.module_utils._errors import (
     ConvoxConfigError,
-    ConvoxConnectionError,
     ConvoxFileError,
     ConvoxMissingLibraryError,
-    ConvoxTimeoutError,
-    ConvoxTLSError,
     REDACTED,
     secret_forms,
     shown,
+)
+from ansible_collections.convox.convox.plugins.module_utils._failures import (
+    READ_FAILURES,
+    call_deadline,
+    classify_failure,
+    may_retry_failure,
+    may_retry_status,
+    replay_policy,
+    retry_after_seconds,
 )
 from ansible_collections.convox.convox.plugins.module_utils._response import CHUNK_SIZE, CallContext, ConvoxResponse
 from ansible_collections.convox.convox.plugins.module_utils._settings import positive
@@ -89,169 +71,7 @@ else:
 
 USER_AGENT = 'convox.convox/%s' % COLLECTION_VERSION
 
-SAFE_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS'))
 KNOWN_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'))
-GATEWAY_STATUSES = frozenset((502, 503, 504))
-
-# What went wrong, ordered by how much of the request can have reached the server.
-_REFUSED = 'refused'                  # no connection at all: nothing was sent
-_CONNECT_TIMEOUT = 'connect-timeout'  # the connection never opened: nothing was sent
-_TLS = 'tls'                          # the certificate was refused: nothing was sent, retrying cannot help
-_READ_TIMEOUT = 'read-timeout'        # sent, no answer in time: the rack may be acting on it
-_BROKEN = 'broken'                    # sent, the connection broke: the rack may have acted on it
-
-if HAS_REQUESTS:
-    _READ_FAILURES = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
-else:  # pragma: no cover - the client refuses to start without requests
-    _READ_FAILURES = (http.client.HTTPException, OSError)
-
-
-def _exception_chain(exc, limit=16):
-    """The exception with its reasons, causes, contexts and wrapped args, breadth first."""
-    found = []
-    seen = set()
-    pending = [exc]
-    while pending and len(found) < limit:
-        current = pending.pop(0)
-        if not isinstance(current, BaseException) or id(current) in seen:
-            continue
-        seen.add(id(current))
-        found.append(current)
-        pending.append(getattr(current, 'reason', None))
-        pending.append(current.__cause__)
-        pending.append(current.__context__)
-        pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
-    return found
-
-
-def _first(chain, types):
-    for item in chain:
-        if isinstance(item, types):
-            return item
-    return None
-
-
-def _os_reason(chain):
-    if _first(chain, socket.gaierror):
-        return 'the host name cannot be resolved'
-    if _first(chain, ConnectionRefusedError):
-        return 'connection refused'
-    if _first(chain, ConnectionResetError):
-        return 'connection reset by the server'
-    if _first(chain, http.client.IncompleteRead) or _first(chain, urllib3.exceptions.IncompleteRead):
-        return 'the answer ended before its announced length'
-    if _first(chain, http.client.RemoteDisconnected):
-        return 'the server closed the connection without answering'
-    if _first(chain, requests.exceptions.ChunkedEncodingError):
-        return 'the answer was cut short'
-    error = _first(chain, OSError)
-    if error is not None and error.strerror:
-        return error.strerror[0].lower() + error.strerror[1:]
-    return type(chain[-1]).__name__ if chain else 'unknown error'
-
-
-def _tls_failure(chain, origin):
-    error = _first(chain, ssl.SSLCertVerificationError)
-    if error is not None:
-        reason = getattr(error, 'verify_message', None) or error.reason or 'certificate verify failed'
-        return ('TLS verification of %s failed: %s. A rack reached directly serves a self-signed certificate: '
-                'set `validate_certs: false`, or `ca_path` to the CA that signed it' % (origin, reason))
-    error = _first(chain, ssl.SSLError)
-    reason = (error.reason or error.strerror) if error is not None else None
-    message = 'TLS with %s failed: %s' % (origin, reason or 'TLS error')
-    if reason and reason.upper() in ('WRONG_VERSION_NUMBER', 'RECORD_LAYER_FAILURE', 'HTTP_REQUEST'):
-        message += '; the server does not speak TLS there: use http:// in `host` if it serves plain HTTP'
-    return message
-
-
-def _transport_failure(exc, context):
-    """Classify a requests/urllib3 exception: ``(kind, ConvoxTransportError, short description)``."""
-    chain = _exception_chain(exc)
-    method, path, origin, redact = context.method, context.path, context.origin, context.redact
-    if _first(chain, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
-        # The peer closed the TLS stream (a restarting pod, a load balancer). That may happen after
-        # the request went out, so it counts as a broken connection: reads retry, writes do not.
-        reason = 'the TLS connection was closed by the server'
-        error = ConvoxConnectionError(redact('%s %s: the connection to %s broke: %s' % (method, path, origin, reason)), method, path)
-        return _BROKEN, error, 'lost the connection (%s)' % reason
-    if _first(chain, (requests.exceptions.SSLError, ssl.SSLError)):
-        return _TLS, ConvoxTLSError(redact(_tls_failure(chain, origin)), method, path), 'failed TLS'
-    # urllib3's NewConnectionError (refused, DNS) subclasses ConnectTimeoutError: test it first.
-    if _first(chain, urllib3.exceptions.NewConnectionError):
-        reason = _os_reason(chain)
-        error = ConvoxConnectionError(redact('cannot connect to %s: %s' % (origin, reason)), method, path)
-        return _REFUSED, error, 'could not connect (%s)' % reason
-    if _first(chain, (requests.exceptions.ConnectTimeout, urllib3.exceptions.ConnectTimeoutError)):
-        error = ConvoxTimeoutError(redact('cannot connect to %s: no answer within %gs' % (origin, context.timeout)), method, path)
-        return _CONNECT_TIMEOUT, error, 'could not connect within %gs' % context.timeout
-    if _first(chain, (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, socket.timeout)):
-        message = '%s %s: no answer from %s within %gs (raise `timeout` for slow calls)' % (method, path, origin, context.timeout)
-        return _READ_TIMEOUT, ConvoxTimeoutError(redact(message), method, path), 'got no answer within %gs' % context.timeout
-    reason = _os_reason(chain)
-    message = '%s %s: the connection to %s broke: %s' % (method, path, origin, reason)
-    return _BROKEN, ConvoxConnectionError(redact(message), method, path), 'lost the connection (%s)' % reason
-
-
-# ---------------------------------------------------------------------------------------
-# Retry decisions
-# ---------------------------------------------------------------------------------------
-
-_REPLAY_ANY = 'any'          # reads and explicitly idempotent calls
-_REPLAY_UNSENT = 'unsent'    # writes: only when the rack cannot have acted on the request
-_REPLAY_REFUSED = 'refused'  # never twice: only when the connection itself was refused
-
-
-def _replay_policy(method, idempotent):
-    if idempotent is False:
-        return _REPLAY_REFUSED
-    if idempotent or method in SAFE_METHODS:
-        return _REPLAY_ANY
-    return _REPLAY_UNSENT
-
-
-def _may_retry_failure(policy, kind):
-    if kind == _REFUSED:
-        return True
-    if kind == _CONNECT_TIMEOUT:
-        return policy != _REPLAY_REFUSED
-    if kind in (_READ_TIMEOUT, _BROKEN):
-        return policy == _REPLAY_ANY
-    return False
-
-
-def _may_retry_status(policy, status, retry_on_500):
-    if policy == _REPLAY_REFUSED:
-        return False
-    if status == 429:
-        return True
-    if policy != _REPLAY_ANY:
-        return False
-    return status in GATEWAY_STATUSES or (status == 500 and retry_on_500)
-
-
-def retry_after_seconds(value, now=None):
-    """Seconds a ``Retry-After`` header asks to wait (delta seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            moment = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if moment is None:
-            return None
-        seconds = moment.timestamp() - (time.time() if now is None else now)
-    if math.isnan(seconds):
-        return None
-    return max(0.0, seconds)
-
-
-def call_deadline(timeout, retries):
-    """The most seconds one call may take, all attempts and waits included (see the module docstring)."""
-    return timeout * (retries.max_retries + 1) + retries.max_retries * retries.backoff_max
 
 
 class _RequestBody:
@@ -319,7 +139,7 @@ class Transport:
     """
 
     # What reading a response body may raise; CallContext translates it with classify_failure.
-    READ_FAILURES = _READ_FAILURES
+    READ_FAILURES = READ_FAILURES
 
     def __init__(self, settings, warn=None, debug=None, sleep=None, clock=None, jitter=None):
         if not HAS_REQUESTS:
@@ -350,7 +170,7 @@ class Transport:
     @staticmethod
     def classify_failure(exc, context):
         """``(kind, ConvoxTransportError, short description)`` for an exception of the HTTP library."""
-        return _transport_failure(exc, context)
+        return classify_failure(exc, context)
 
     def redact(self, text):
         """Return text with every form of the API key replaced by ********."""
@@ -407,7 +227,7 @@ class Transport:
             raise ConvoxConfigError('a request takes form data or a raw body, not both')
         timeout = self.settings.timeout if timeout is None else positive(timeout, 'timeout')
         retries = self.settings.retries
-        policy = _replay_policy(method, idempotent)
+        policy = replay_policy(method, idempotent)
         raw_body = _RequestBody(body)
         wire = dict(
             params=encode_fields(params),
@@ -428,7 +248,7 @@ class Transport:
                 response = self._attempt(method, path, wire, raw_body, attempt_timeout, stream, context)
             except _AttemptFailed as failed:
                 error, retry_after, what = failed.error, None, failed.what
-                allowed = _may_retry_failure(policy, failed.kind)
+                allowed = may_retry_failure(policy, failed.kind)
             else:
                 if response.status < 300:
                     if not stream:
@@ -438,7 +258,7 @@ class Transport:
                 response.close()
                 retry_after = retry_after_seconds(response.headers.get('Retry-After'))
                 what = 'answered %d' % response.status
-                allowed = _may_retry_status(policy, response.status, retries.retry_on_500)
+                allowed = may_retry_status(policy, response.status, retries.retry_on_500)
             delay = self._backoff(attempt, retry_after)
             if not allowed or not raw_body.replayable or attempt >= retries.max_retries or self._clock() + delay > deadline:
                 error.retries = attempt
@@ -484,8 +304,8 @@ class Transport:
                 # Read the body inside the attempt, so that a broken body is retried like
                 # any other transport failure of the attempt.
                 result.read_all()
-        except _READ_FAILURES as exc:
-            kind, error, what = _transport_failure(exc, context)
+        except READ_FAILURES as exc:
+            kind, error, what = classify_failure(exc, context)
             self._debug('%s %s -> %s (%s, %.3fs)' % (method, path, what, type(exc).__name__, self._clock() - started))
             raise _AttemptFailed(kind, error, what) from None
         finally:

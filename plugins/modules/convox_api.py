@@ -195,7 +195,7 @@ api_retries:
 import os
 
 from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxAPIError
-from ansible_collections.convox.convox.plugins.module_utils._transport import SAFE_METHODS
+from ansible_collections.convox.convox.plugins.module_utils._failures import SAFE_METHODS
 from ansible_collections.convox.convox.plugins.module_utils._module import ConvoxModule
 
 # These come from the connection options; letting a task replace them would send the

@@ -49,7 +49,8 @@ from ansible_collections.convox.convox.plugins.module_utils._errors import (
     ConvoxValidationError,
 )
 from ansible_collections.convox.convox.plugins.module_utils._settings import ConnectionSettings, RetrySettings
-from ansible_collections.convox.convox.plugins.module_utils._transport import USER_AGENT, call_deadline, retry_after_seconds
+from ansible_collections.convox.convox.plugins.module_utils._failures import call_deadline, retry_after_seconds
+from ansible_collections.convox.convox.plugins.module_utils._transport import USER_AGENT
 from ansible_collections.convox.convox.plugins.module_utils._wire import (
     api_path,
     encode_bool,
