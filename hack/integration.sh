@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Usage: hack/integration.sh [CORE] [ansible-test integration options, e.g. a target name...]
-# Starts three rack emulators (plain HTTP, TLS with its own CA, console for acme/production),
+# Starts five rack emulators (plain HTTP, TLS with its own CA, console for acme/production, a v2
+# rack, and a slow one whose deploys take 8 s),
 # writes tests/integration/integration_config.yml in the test tree and runs
 # ansible-test integration --local against them. The emulators are always stopped.
 # shellcheck source=hack/lib.sh
@@ -16,17 +17,23 @@ targets=$({ grep -L -x -E 'hidden|disabled|unsupported' "$TREE"/tests/integratio
 [ "$targets" -gt 0 ] || die "no integration targets in tests/integration/targets"
 
 console_rack=acme/production
-start_emulator plain
-start_emulator tls --tls
-start_emulator console --console "$console_rack"
+v2_version=20240101000000
+# Deploys and builds take 1 s on most emulators (waits are real); "slow" keeps an app updating
+# long enough for tests that act during a deploy (cancel, timeouts).
+start_emulator plain --deploy-seconds 1 --build-seconds 1
+start_emulator tls --tls --deploy-seconds 1 --build-seconds 1
+start_emulator console --console "$console_rack" --deploy-seconds 1 --build-seconds 1
+start_emulator v2 --rack-version "$v2_version" --deploy-seconds 1 --build-seconds 1
+start_emulator slow --deploy-seconds 8 --build-seconds 8
 
 python3 - "$TREE/tests/integration/integration_config.yml" "$console_rack" \
-    "${EMULATOR_JSON[plain]}" "${EMULATOR_JSON[tls]}" "${EMULATOR_JSON[console]}" <<'PY'
+    "${EMULATOR_JSON[plain]}" "${EMULATOR_JSON[tls]}" "${EMULATOR_JSON[console]}" \
+    "${EMULATOR_JSON[v2]}" "${EMULATOR_JSON[slow]}" <<'PY'
 import json
 import sys
 
 path, console_rack = sys.argv[1:3]
-plain, tls, console = (json.loads(arg) for arg in sys.argv[3:6])
+plain, tls, console, v2, slow = (json.loads(arg) for arg in sys.argv[3:8])
 config = {
     "convox_emulator_url": plain["url"],
     "convox_emulator_password": plain["password"],
@@ -36,6 +43,10 @@ config = {
     "convox_emulator_console_url": console["url"],
     "convox_emulator_console_password": console["password"],
     "convox_emulator_console_rack": console_rack,
+    "convox_emulator_v2_url": v2["url"],
+    "convox_emulator_v2_password": v2["password"],
+    "convox_emulator_slow_url": slow["url"],
+    "convox_emulator_slow_password": slow["password"],
 }
 with open(path, "w", encoding="utf-8") as handle:
     handle.write("# Written by hack/integration.sh for this run only.\n")

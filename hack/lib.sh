@@ -202,7 +202,7 @@ start_emulator() {
     out="$EMULATOR_LOGS/$name.out"
     password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
     : > "$out"
-    python "$ROOT/tests/emulator/run.py" --port 0 --password "$password" "$@" \
+    python "$ROOT/tests/emulator/run.py" --port 0 --password="$password" "$@" \
         > "$out" 2> "$EMULATOR_LOGS/$name.err" < /dev/null 9>&- &
     pid=$!
     EMULATOR_PIDS+=("$pid")

@@ -46,13 +46,21 @@ REDACTED = '********'
 
 
 class ConvoxError(Exception):
-    """Base of every error the client raises. ``str()`` is a complete, secret-free sentence."""
+    """Base of every error the client raises. ``str()`` is a complete, secret-free sentence.
+
+    ``may_have_acted`` says whether the rack may have acted on the request that failed: True
+    unless the failure proves it did not (the request never left, or the rack refused it).
+    """
+
+    may_have_acted = True
 
     def __init__(self, message):
         super().__init__(message)
         self.message = message
         # Set by the retry loop when it gave up, so the message says retries were tried.
         self.retries = 0
+        # Extra result keys a failed task reports (for example the last status of a wait).
+        self.facts = {}
 
     def describe(self):
         return self.message
@@ -70,9 +78,13 @@ class ConvoxError(Exception):
 class ConvoxConfigError(ConvoxError):
     """Missing or invalid connection settings, or a name that cannot be put in an API path."""
 
+    may_have_acted = False
+
 
 class ConvoxFileError(ConvoxError):
     """A local file to upload cannot be read, or a download cannot be written."""
+
+    may_have_acted = False
 
 
 class ConvoxMissingLibraryError(ConvoxError):
@@ -80,6 +92,8 @@ class ConvoxMissingLibraryError(ConvoxError):
 
     ``import_error`` is the traceback of the failed import, for ``missing_required_lib``.
     """
+
+    may_have_acted = False
 
     def __init__(self, library='requests', import_error=None):
         super().__init__('the Python library %s is required to talk to a Convox rack (pip install %s)' % (library, library))
@@ -122,6 +136,8 @@ class ConvoxAPIError(ConvoxError):
         self.method = method
         self.path = path
         self.hint = hint
+        # A 4xx answer is the rack (or a proxy) refusing the request; 501 says the call does not exist.
+        self.may_have_acted = status_code >= 500 and status_code != 501
 
     def describe(self):
         text = '%s %s answered %s: %s' % (self.method or '?', self.path or '?', self.status_code, self.message)

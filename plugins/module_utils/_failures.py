@@ -128,8 +128,7 @@ def _tls_failure(chain, origin):
     return message
 
 
-def classify_failure(exc, context):
-    """Classify a requests/urllib3 exception: ``(kind, ConvoxTransportError, short description)``."""
+def _classify(exc, context):
     chain = _exception_chain(exc)
     method, path, origin, redact = context.method, context.path, context.origin, context.redact
     if _first(chain, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
@@ -212,3 +211,13 @@ def retry_after_seconds(value, now=None):
 def call_deadline(timeout, retries):
     """The most seconds one call may take, all attempts and waits included (see the module docstring)."""
     return timeout * (retries.max_retries + 1) + retries.max_retries * retries.backoff_max
+
+
+def classify_failure(exc, context):
+    """Classify a requests/urllib3 exception: ``(kind, ConvoxTransportError, short description)``.
+
+    The error's ``may_have_acted`` is False when the request cannot have reached the rack.
+    """
+    kind, error, what = _classify(exc, context)
+    error.may_have_acted = kind in (_READ_TIMEOUT, _BROKEN)
+    return kind, error, what

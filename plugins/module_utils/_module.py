@@ -19,6 +19,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxClient
 from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxAPIError, ConvoxError
 from ansible_collections.convox.convox.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.convox.convox.plugins.module_utils._wait import WAIT_ARGSPEC, Waiter
 from ansible_collections.convox.convox.plugins.module_utils._connection import (
     CONNECTION_ARGSPEC,
     resolve_connection,
@@ -33,8 +34,11 @@ class ConvoxModule(AnsibleModule):
     argument errors fail before any credential is looked up.
     """
 
-    def __init__(self, argument_spec=None, **kwargs):
+    def __init__(self, argument_spec=None, wait=False, **kwargs):
+        """``wait=True`` adds the wait options (``WAIT_ARGSPEC``; the doc fragment ``convox.convox.wait``)."""
         spec = copy.deepcopy(CONNECTION_ARGSPEC)
+        if wait:
+            spec.update(copy.deepcopy(WAIT_ARGSPEC))
         spec.update(argument_spec or {})
         super().__init__(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:
@@ -50,6 +54,21 @@ class ConvoxModule(AnsibleModule):
             self.no_log_values.update(settings.secret_values())
             self._client = ConvoxClient(settings, warn=self.warn, debug=self.debug)
         return self._client
+
+    def waiter(self):
+        """A Waiter bounded by the task's ``wait_timeout`` (and ``wait_interval``, when given)."""
+        try:
+            return Waiter(self.params['wait_timeout'], self.params.get('wait_interval'), debug=self.debug)
+        except ConvoxError as error:
+            self.fail_from_error(error)
+
+    def register_secrets(self, values):
+        """Mask these values wherever they would appear in the result, warnings or logs.
+
+        For values that are not no_log options: env values read from the rack, a minted token.
+        Empty values are skipped (masking the empty string would mask everything).
+        """
+        self.no_log_values.update(str(value) for value in values if value not in (None, ''))
 
     def _mask_host_credentials(self):
         """A password typed into ``host`` (``https://convox:<pw>@rack``) is not a no_log option:
@@ -87,6 +106,7 @@ class ConvoxModule(AnsibleModule):
         if isinstance(error, ConvoxAPIError):
             facts = dict(status_code=error.status_code, request_id=error.request_id, method=error.method, path=error.path)
             result.update((key, value) for key, value in facts.items() if value is not None)
+        result.update(error.facts)
         self.fail_json(msg=str(error), **result)
 
     @contextmanager

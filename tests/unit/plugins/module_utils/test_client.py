@@ -508,6 +508,7 @@ def test_never_twice_calls_are_not_retried_on_429(rack, client):
     with pytest.raises(ConvoxAPIError) as caught:
         client.release_create('rel', env={'A': '1'})
     assert caught.value.status_code == 429
+    assert caught.value.may_have_acted is False
     assert len(logged(rack, 'POST', '/apps/rel/releases')) == 1
 
 
@@ -518,6 +519,7 @@ def test_post_to_a_refused_connection_is_retried():
         client.app_create('never-reached')
     assert 'connection refused' in str(caught.value)
     assert 'gave up after 2 retries' in str(caught.value)
+    assert caught.value.may_have_acted is False, 'nothing reached the server'
     assert client.retry_count == 2
     assert recorder.warnings[0].startswith('POST /apps could not connect (connection refused); retry 1 of 2 in ')
     # A call that must never run twice may still be retried: nothing reached the server.
@@ -556,6 +558,7 @@ def test_max_retries_zero_disables_retrying(rack, connect):
     rack.add_faults([{'method': 'GET', 'path': '^/system$', 'status': 503, 'times': 2}])
     with pytest.raises(ConvoxGatewayError) as caught:
         client.system_get()
+    assert caught.value.may_have_acted is True
     assert len(logged(rack, 'GET', '/system')) == 1
     assert client.retry_count == 0 and client.recorder.sleeps == [] and client.recorder.warnings == []
     assert 'gave up' not in str(caught.value)
@@ -627,8 +630,9 @@ def test_write_that_timed_out_is_not_replayed(rack, connect):
     # create twice. Here the slow create does complete, exactly once.
     client = connect(timeout=0.3)
     rack.add_faults([{'method': 'POST', 'path': '^/apps$', 'delay': 0.8}])
-    with pytest.raises(ConvoxTimeoutError):
+    with pytest.raises(ConvoxTimeoutError) as caught:
         client.app_create('slow')
+    assert caught.value.may_have_acted is True
     assert client.retry_count == 0
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:

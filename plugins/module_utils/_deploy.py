@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 convox.convox contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+# FOR INTERNAL COLLECTION USE ONLY.
+# The interfaces in this file are meant for use within the convox.convox collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+
+"""The waits every deploying module shares: an app ``running``, an app gone, a release live.
+
+Promoting is asynchronous (convox-api.md section 6.2): the rack answers ``ok``, switches the
+app's ``release`` at once, shows ``updating``, and ends ``running`` -- on our release, or, when
+the deploy failed, after ``rollback`` on the previous one (a reverted deploy also ends
+``running``). So a promote has succeeded only when the app is ``running`` **and** its release is
+ours, which is what ``promote`` waits for; anything else is a ``ConvoxRolledBack``.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxNotFoundError
+from ansible_collections.convox.convox.plugins.module_utils._wait import ConvoxWaitFailed
+
+RUNNING = 'running'
+ROLLBACK = 'rollback'
+
+
+class ConvoxRolledBack(ConvoxWaitFailed):
+    """The rack rolled a deploy back: ``active_release`` is the release it runs instead."""
+
+    def __init__(self, message, active_release=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.active_release = active_release
+        self.facts.update(rolled_back=True, active_release=active_release)
+
+
+def app_status(app):
+    return (app or {}).get('status') or 'unknown'
+
+
+def wait_app_running(client, waiter, name):
+    """Wait until the app is ``running``; return it. Any other status is passed through."""
+    return waiter.until(lambda: client.app_get(name), done=lambda app: app_status(app) == RUNNING,
+                        status=app_status, what='app %s to be running' % name)
+
+
+def _app_or_none(client, name):
+    try:
+        return client.app_get(name)
+    except ConvoxNotFoundError:
+        return None
+
+
+def wait_app_gone(client, waiter, name):
+    """Wait until the rack no longer knows the app (it shows ``deleting`` meanwhile)."""
+    waiter.until(lambda: _app_or_none(client, name), done=lambda app: app is None,
+                 status=lambda app: 'gone' if app is None else app_status(app), what='app %s to be deleted' % name)
+
+
+def _deploy_outcome(release_id):
+    def failed(app):
+        status = app_status(app)
+        if status == ROLLBACK:
+            return 'the rack is rolling the deploy of %s back' % release_id
+        if status == RUNNING and app.get('release') != release_id:
+            return 'the rack rolled the deploy of %s back to %s' % (release_id, app.get('release') or 'no release')
+        return None
+    return failed
+
+
+def wait_release_live(client, waiter, app_name, release_id):
+    """Wait until the app runs ``release_id``; raise ConvoxRolledBack when the rack rolls it back."""
+    failed = _deploy_outcome(release_id)
+    try:
+        return waiter.until(lambda: client.app_get(app_name),
+                            done=lambda app: app_status(app) == RUNNING and app.get('release') == release_id,
+                            failed=failed, status=app_status,
+                            what='release %s of app %s to be live' % (release_id, app_name))
+    except ConvoxWaitFailed as error:
+        active = (error.value or {}).get('release')
+        raise ConvoxRolledBack(error.message, active_release=active, status=error.status, statuses=error.statuses,
+                               value=error.value, elapsed=error.elapsed) from None
+
+
+def promote(client, waiter, app_name, release_id, force=False, wait=True, app=None):
+    """Promote a release the way ``convox releases promote`` does, and with ``wait`` wait until it is live.
+
+    The rack refuses a promote while the app is not ``running`` (403 ``app is currently
+    updating``), so unless ``force`` a busy app is first waited for. ``app`` is the app as just
+    read, to spare a read. Returns the app as last read (None when not waited for).
+    """
+    if not force:
+        current = app if app is not None else client.app_get(app_name)
+        if app_status(current) != RUNNING:
+            wait_app_running(client, waiter, app_name)
+    client.release_promote(app_name, release_id, force=force or None)
+    if not wait:
+        return None
+    return wait_release_live(client, waiter, app_name, release_id)
