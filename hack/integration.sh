@@ -28,13 +28,16 @@ start_emulator slow --deploy-seconds 8 --build-seconds 8
 
 python3 - "$TREE/tests/integration/integration_config.yml" "$console_rack" \
     "${EMULATOR_JSON[plain]}" "${EMULATOR_JSON[tls]}" "${EMULATOR_JSON[console]}" \
-    "${EMULATOR_JSON[v2]}" "${EMULATOR_JSON[slow]}" <<'PY'
+    "${EMULATOR_JSON[v2]}" "${EMULATOR_JSON[slow]}" "$TREE/docs/examples" <<'PY'
 import json
 import sys
 
 path, console_rack = sys.argv[1:3]
 plain, tls, console, v2, slow = (json.loads(arg) for arg in sys.argv[3:8])
 config = {
+    # ansible-test copies only the collection's plugins and tests: targets that run the
+    # documented examples find them here.
+    "convox_examples_dir": sys.argv[8],
     "convox_emulator_url": plain["url"],
     "convox_emulator_password": plain["password"],
     "convox_emulator_tls_url": tls["url"],

@@ -119,7 +119,6 @@ class _RequestBody:
             opened.close()
 
 
-
 def _ignore(message):
     return None
 

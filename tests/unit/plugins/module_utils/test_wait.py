@@ -53,7 +53,7 @@ def waiter(clock, timeout=60, interval=None):
 def test_backoff_starts_soon_and_is_capped():
     clock = FakeClock()
     pauses = waiter(clock).intervals()
-    schedule = [next(pauses) for _ in range(12)]
+    schedule = [next(pauses) for step in range(12)]
     assert schedule[0] == 0.5
     assert all(later >= earlier for earlier, later in zip(schedule, schedule[1:]))
     assert max(schedule) == MAX_INTERVAL
@@ -66,19 +66,19 @@ def test_returns_the_value_that_satisfies_and_sees_the_end_soon():
     value = waiter(clock).until(read, done=lambda app: app['status'] == 'running', status=lambda app: app['status'])
     assert value == {'status': 'running'}
     # Polls at 0, 0.5, 1.25, 2.375: the end (at 2.0) is seen 0.375 s late, not 5-10 s as the CLI does.
-    assert [round(t, 3) for t, _ in reads] == [0, 0.5, 1.25, 2.375]
+    assert [round(t, 3) for t, status in reads] == [0, 0.5, 1.25, 2.375]
 
 
 def test_fixed_interval():
     clock = FakeClock()
     read, reads = statuses_over_time(clock, [(0, 'a'), (10, 'b')])
     waiter(clock, interval=3).until(read, done=lambda v: v['status'] == 'b')
-    assert [t for t, _ in reads] == [0, 3, 6, 9, 12]
+    assert [t for t, status in reads] == [0, 3, 6, 9, 12]
 
 
 def test_failure_predicate_stops_early_with_the_statuses_seen():
     clock = FakeClock()
-    read, _ = statuses_over_time(clock, [(0, 'updating'), (1, 'rollback')])
+    read, reads = statuses_over_time(clock, [(0, 'updating'), (1, 'rollback')])
     with pytest.raises(ConvoxWaitFailed) as raised:
         waiter(clock).until(read, done=lambda v: v['status'] == 'running', status=lambda v: v['status'],
                             failed=lambda v: 'the deploy failed' if v['status'] == 'rollback' else None, what='app x')

@@ -77,7 +77,7 @@ def test_parameters_are_one_encoded_field_and_verified(rack, run_module):
     assert len(put) == 1 and put[0]['form'] == ['parameters']
 
     rack.clear_requests()
-    again, _ = run_module(convox_app.main, connection(rack, name='demo', parameters={'BuildCpu': '256'}))
+    again, failed = run_module(convox_app.main, connection(rack, name='demo', parameters={'BuildCpu': '256'}))
     assert again['changed'] is False and len(rack.requests()) == 1
 
 
@@ -142,9 +142,9 @@ def test_v2_rack_takes_its_own_parameters(v2_rack, run_module):
 
 def test_info_lists_and_reads_one(rack, run_module):
     run_module(convox_app.main, connection(rack, name='demo'))
-    listed, _ = run_module(convox_app_info.main, dict(host=rack.url, api_key=rack.password))
+    listed, failed = run_module(convox_app_info.main, dict(host=rack.url, api_key=rack.password))
     assert [app['name'] for app in listed['apps']] == ['demo']
-    one, _ = run_module(convox_app_info.main, dict(host=rack.url, api_key=rack.password, name='demo'))
+    one, failed = run_module(convox_app_info.main, dict(host=rack.url, api_key=rack.password, name='demo'))
     assert one['exists'] is True and one['app']['name'] == 'demo'
     missing, failed = run_module(convox_app_info.main, dict(host=rack.url, api_key=rack.password, name='nope'))
     assert not failed and missing['exists'] is False and 'app' not in missing
