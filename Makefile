@@ -5,7 +5,7 @@
 CORE ?= 2.21
 export CORE
 
-.PHONY: help test venv sanity units integration docs-lint build demo matrix clean
+.PHONY: help test venv sanity units integration docs-lint build demo matrix bench clean
 
 help:
 	@echo "make test         sanity units integration docs-lint build (what CI runs)"
@@ -17,6 +17,7 @@ help:
 	@echo "make build        ansible-galaxy collection build into .build/ and check the tarball"
 	@echo "make demo         run docs/examples/demo.yml against a rack emulator"
 	@echo "make matrix       sanity + units on ansible-core 2.16 .. 2.21"
+	@echo "make bench        the benchmarks in tests/benchmarks (figures, not assertions)"
 	@echo "make clean        remove .build/ and tests/output/ (venvs stay)"
 
 test: sanity units integration docs-lint build
@@ -44,6 +45,9 @@ demo:
 
 matrix:
 	hack/matrix.sh
+
+bench:
+	hack/bench.sh
 
 clean:
 	rm -rf .build tests/output

@@ -26,7 +26,7 @@ options:
   wait_interval:
     description:
       - Seconds between two polls of the rack while waiting, from 0.1 to 300.
-      - By default the first poll comes after half a second and the interval grows by half each time up to 4 seconds,
-        so a short operation is seen to end at once and a long one costs one request every 4 seconds.
+      - By default the first poll comes after half a second and the interval grows by half each time up to 3 seconds,
+        so a short operation is seen to end within about a second and a long one costs one request every 3 seconds.
     type: float
 """

@@ -106,9 +106,9 @@ def test_a_one_minute_wait_costs_few_requests():
     clock = FakeClock()
     read, reads = statuses_over_time(clock, [(0, 'updating'), (60, 'running')])
     waiter(clock, timeout=120).until(read, done=lambda v: v['status'] == 'running')
-    # The CLI costs 12 polls a minute (every 5 s after a 5 s sleep); backing off to 4 s costs a few more
-    # but sees the end at most 4 s late.
-    assert len(reads) <= 20
+    # The CLI costs 12 polls a minute (every 5 s after a 5 s sleep) and sees the end up to 5 s late;
+    # backing off to 3 s costs about twice as many and sees it at most 3 s late.
+    assert len(reads) <= 25
     assert reads[-1][0] - 60 <= MAX_INTERVAL
 
 
