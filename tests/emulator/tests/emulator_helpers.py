@@ -127,6 +127,7 @@ TEXT, BINARY = websocket.ABNF.OPCODE_TEXT, websocket.ABNF.OPCODE_BINARY
 
 
 def ws_url(rack, path):
+    """ws:// or wss:// (the SDK's rule: wss unless the endpoint is http)."""
     return rack.url.replace('http', 'ws', 1) + path
 
 

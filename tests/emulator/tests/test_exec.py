@@ -125,17 +125,18 @@ def test_each_write_is_a_frame(rack, web):
 def test_sleep_takes_real_time(rack, web):
     started = time.monotonic()
     assert run(rack, web['id'], 'sh -c "sleep 1; echo woke; sleep 0.5"') == ('woke\n', 0, [])
-    assert 1.5 <= time.monotonic() - started < 4
+    # A lower bound only: the machine may be slow, never fast.
+    assert time.monotonic() - started >= 1.5
 
 
 def test_output_arrives_while_the_command_runs(rack, web):
     ws = open_socket(rack, '/apps/demo/processes/%s/exec' % web['id'], dict(PLAIN, Command='sh -c "echo first; sleep 2; echo second"'))
     try:
-        started = time.monotonic()
         assert ws.recv_data() == (TEXT, b'first\n')
-        assert time.monotonic() - started < 1.5
+        first = time.monotonic()
         assert ws.recv_data() == (TEXT, b'second\n')
-        assert time.monotonic() - started >= 1.9
+        # The first line came as it was written, not with the rest when the command ended.
+        assert time.monotonic() - first >= 1.9
         assert read_frames(ws)[-1] == (BINARY, b'')
     finally:
         close_socket(ws)
@@ -251,12 +252,13 @@ def test_execs_run_side_by_side(rack, web):
     results = []
 
     def one(number):
-        results.append(run(rack, web['id'], 'sh -c "sleep 1; echo %d"' % number))
+        results.append(run(rack, web['id'], 'sh -c "sleep 2; echo %d"' % number))
     threads = [threading.Thread(target=one, args=(number,)) for number in range(3)]
     started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(10)
+        thread.join(20)
     assert sorted(results) == [('%d\n' % number, 0, []) for number in range(3)]
-    assert time.monotonic() - started < 3
+    # One after the other they would take 6 s: the sleeps do not block the event loop.
+    assert time.monotonic() - started < 5.5

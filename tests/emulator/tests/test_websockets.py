@@ -245,6 +245,12 @@ def test_stopping_the_server_drops_open_streams():
     close_socket(ws)
 
 
+def test_wss_with_the_emulators_ca():
+    with EmulatorServer(password='pw', tls=True) as server:
+        frames = stream(server, '/system/logs', sslopt={'ca_certs': server.ca_cert})
+        assert frames == [(TEXT, b'ERROR: unimplemented\n'), (BINARY, b'')]
+
+
 # ---------------------------------------------------------------- console mode
 
 
