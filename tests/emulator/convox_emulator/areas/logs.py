@@ -134,7 +134,9 @@ async def service_logs(ctx, socket):
     if follow and len(pods) > 1 and len(pods) > limit:
         raise ServerError('you are attempting to follow %d log streams, but maximum allowed concurrency is %d, use --max-log-requests to increase '
                           'the limit' % (len(pods), limit))
-    seconds = round(options['Since'] / _NANOS)
+    # kubectl's ToLogOptions: Duration.Round(time.Second), halves away from zero.
+    since = options['Since']
+    seconds = (abs(since) + _NANOS // 2) // _NANOS * (1 if since >= 0 else -1)
     since_ns = _now(state) - seconds * _NANOS if seconds else None
 
     def waiting(pod):
