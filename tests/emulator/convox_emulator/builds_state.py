@@ -24,9 +24,10 @@ Faithful to the rack where a brief might expect otherwise: a failed source build
 empty (pkg/build writes the error to the log only; BuildImportImage is what sets a reason), the
 manifest is looked up at the archive root (or at the ``manifest`` path inside it) only, and v3
 fetches ``object://`` sources only ("unknown source type"); v2 also fetches http(s), here from
-loopback hosts only. Not emulated: images (exports carry an empty OCI layout per service; imported
-image archives are read through and dropped), build-args/env interpolation of the manifest, and the
-build log websocket.
+loopback hosts only. The builder pod prints the build's log (all of it when it starts), shows ``complete``
+or ``failed`` when the build ends and is deleted by the pod controller's delay (workloads.py), as on v3.
+Not emulated: images (exports carry an empty OCI layout per service; imported image archives are read
+through and dropped) and build-args/env interpolation of the manifest.
 """
 
 import dataclasses
@@ -39,7 +40,7 @@ import secrets
 import tarfile
 import zlib
 
-from . import golang, render
+from . import golang, logs, render
 from .blobs import Blob
 from .errors import ServerError, error_for_status
 from .manifest import ManifestError, parse_manifest
@@ -170,12 +171,12 @@ def settle_builds(state):
 
 def _finish(state, job):
     build = state.builds.get(job.app, {}).get(job.build_id)
-    _stop_builder_pod(state, job.app, build)
     if build is None:
         # The app was deleted while building.
         return
     build.ended_ns = job.due_ns
     outcome = job.outcome
+    _end_builder_pod(state, job.app, build, job.due_ns, 0 if outcome is None or outcome.error is None else 1)
     if outcome is None:
         build.status = 'complete'
         return
@@ -202,7 +203,17 @@ def cancel_pending(state, app, build):
 
 def _stop_builder_pod(state, app, build):
     if build is not None and build.process:
-        state.processes.get(app, {}).pop(build.process, None)
+        pod = state.processes.get(app, {}).pop(build.process, None)
+        if pod is not None:
+            pod.stopped_ns = state.now()
+
+
+def _end_builder_pod(state, app, build, ended_ns, exit_code):
+    """The builder's container exits: the pod shows complete or failed until the pod controller deletes it (workloads.py)."""
+    pod = state.processes.get(app, {}).get(build.process) if build.process else None
+    if pod is not None:
+        pod.ended_ns, pod.exit_code = ended_ns, exit_code
+        pod.status = 'complete' if exit_code == 0 else 'failed'
 
 
 # ---------------------------------------------------------------- reading archives
@@ -413,9 +424,12 @@ def start_build(state, app, build, outcome, command):
             return
         if for_rack(state.semantics).builder_pod:
             build.process = _new_pod_name(state, app)
-            state.processes.setdefault(app, {})[build.process] = Process(
-                id=build.process, app=app, name='build', command=command, image='convox/convox:%s-build-privileged' % state.semantics.version,
-                started_ns=build.started_ns, service='build')
+            # The builder prints the build's log as it goes; here all of it at the start (by the clock: stamps may run ahead of it).
+            printed_ns = state.now()
+            pod = Process(id=build.process, app=app, name='build', command=command, image='convox/convox:%s-build-privileged' % state.semantics.version,
+                          started_ns=build.started_ns, service='build', output=[(printed_ns, line) for line in outcome.log.splitlines()])
+            state.processes.setdefault(app, {})[build.process] = pod
+            logs.register(state, pod)
         build.status = 'running'
         # Started is a stamp, which may run ahead of the clock: the build takes its full time after it.
         due_ns = max(state.now(), build.started_ns) + state.build_ns

@@ -12,6 +12,18 @@ routing. ``times`` defaults to 1; ``null`` means every matching request. A fault
 - ``truncate``: headers announce more bytes than ``body`` holds, then the connection closes;
 - else ``status`` with ``body`` (default empty), ``Retry-After`` from ``retry_after``.
 
+Websocket faults only match upgrade requests to websocket routes (and are consumed only by them); the
+upgrade succeeds and the stream then goes wrong (websockets.py acts them out):
+
+- ``ws_cut``: ``true`` drops the connection (no close frame, no EOF frame) where the exit marker would be
+  sent, or the EOF frame on routes without a marker; an integer N drops it after N text frames (marker
+  pieces count, so with ``ws_split_marker`` it can fall inside the marker);
+- ``ws_split_marker``: an integer of at least 2: the marker line is sent as that many text frames of
+  (nearly) equal size (the last one shorter).
+
+They combine with ``delay`` (before the upgrade), ``method``, ``path`` and ``times``, not with the
+response fields.
+
 Validation: ``status`` is an int 100..599, ``retry_after`` an int or a string, ``headers`` an object of
 strings; anything else makes ``POST /_emulator/faults`` answer 400 with the reason.
 """
@@ -25,7 +37,10 @@ from .routing import DROPPED_KEY
 
 _DEFAULT_TRUNCATED_BODY = '[\n  {\n    "name": "trunc'
 _TRUNCATE_MISSING_BYTES = 1024
-_KNOWN_KEYS = {'method', 'path', 'status', 'times', 'retry_after', 'delay', 'reset', 'truncate', 'body', 'content_type', 'headers'}
+_KNOWN_KEYS = {'method', 'path', 'status', 'times', 'retry_after', 'delay', 'reset', 'truncate', 'body', 'content_type', 'headers', 'ws_cut',
+               'ws_split_marker'}
+_WS_KEYS = ('ws_cut', 'ws_split_marker')
+_RESPONSE_KEYS = ('status', 'retry_after', 'reset', 'truncate', 'body', 'content_type', 'headers')
 
 
 class FaultSpecError(ValueError):
@@ -48,6 +63,20 @@ def _check_types(spec):
         raise FaultSpecError('headers must be an object of string names to string values, got %r' % (headers,))
 
 
+def _check_websocket(spec):
+    """The websocket fields: ws_cut true or a count, ws_split_marker a count of at least 2, and no response fields with them."""
+    cut = spec.get('ws_cut')
+    if cut is not None and cut is not True and (isinstance(cut, bool) or not isinstance(cut, int) or cut < 0):
+        raise FaultSpecError('ws_cut must be true or a number of text frames (0 or more), got %r' % (cut,))
+    split = spec.get('ws_split_marker')
+    if split is not None and (isinstance(split, bool) or not isinstance(split, int) or split < 2):
+        raise FaultSpecError('ws_split_marker must be an integer of at least 2, got %r' % (split,))
+    if any(spec.get(key) is not None for key in _WS_KEYS):
+        clashing = [key for key in _RESPONSE_KEYS if spec.get(key) not in (None, False)]
+        if clashing:
+            raise FaultSpecError('websocket faults (ws_cut, ws_split_marker) cannot be combined with %s' % ', '.join(clashing))
+
+
 class Fault:
     """One parsed fault description."""
 
@@ -65,6 +94,9 @@ class Fault:
         except re.error as exc:
             raise FaultSpecError('path is not a valid regular expression: %s' % exc) from None
         _check_types(spec)
+        _check_websocket(spec)
+        self.ws_cut = spec.get('ws_cut')
+        self.ws_split_marker = spec.get('ws_split_marker')
         self.status = spec.get('status')
         if 'times' in spec and spec['times'] is None:
             self.times = None
@@ -84,8 +116,13 @@ class Fault:
             raise FaultSpecError('body must be a string')
         if self.truncate and self.status is None:
             self.status = 200
-        if self.status is None and not (self.reset or self.delay):
-            raise FaultSpecError('a fault needs a status, reset, truncate or delay')
+        if self.status is None and not (self.reset or self.delay or self.websocket):
+            raise FaultSpecError('a fault needs a status, reset, truncate, delay, ws_cut or ws_split_marker')
+
+    @property
+    def websocket(self):
+        """A fault acted out on an upgraded websocket stream (it only matches websocket requests)."""
+        return self.ws_cut is not None or self.ws_split_marker is not None
 
     @staticmethod
     def _number(spec, key, kind, default=None):
@@ -96,7 +133,9 @@ class Fault:
             raise FaultSpecError('%s must be a number' % key)
         return kind(value)
 
-    def matches(self, method, path):
+    def matches(self, method, path, websocket=False):
+        if self.websocket and not websocket:
+            return False
         return (self.method is None or self.method == method) and self.path.search(path) is not None
 
 
@@ -115,11 +154,11 @@ class FaultSet:
             self._faults.extend(parsed)
         return len(parsed)
 
-    def take(self, method, path):
-        """The first fault matching the request, with one use consumed; None when there is none."""
+    def take(self, method, path, websocket=False):
+        """The first fault matching the request (``websocket``: an upgrade to a websocket route), with one use consumed; or None."""
         with self._lock:
             for fault in self._faults:
-                if fault.matches(method, path):
+                if fault.matches(method, path, websocket):
                     if fault.times is not None:
                         fault.times -= 1
                         if fault.times <= 0:
@@ -151,6 +190,7 @@ async def apply(fault, request):
     if fault.reset:
         return drop_connection(request)
     if fault.status is None:
+        # A delay only, or a websocket fault that the stream acts out after the upgrade.
         return None
     headers = dict(fault.headers)
     if fault.retry_after is not None:

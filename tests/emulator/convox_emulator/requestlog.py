@@ -14,6 +14,10 @@ import copy
 
 # Headers worth asserting on. Authorization is reduced to its user name.
 LOGGED_HEADERS = ('Rack', 'Accept', 'User-Agent', 'Content-Type', 'Version', 'X-Convox-Actor', 'Convox-Actor')
+# Options that travel as headers (convox-api.md 1.5): process run/exec and log options, and what a websocket upgrade
+# carries. Command is logged as sent, so tests can check a holder's ``sleep <timeout>`` and the command exec'd.
+OPTION_HEADERS = ('Command', 'Entrypoint', 'Tty', 'Disable-Stdin', 'Height', 'Width', 'Release', 'Filter', 'Follow', 'Maxlogrequests', 'Prefix',
+                  'Since', 'Previous', 'Tail', 'Upgrade', 'Origin')
 # A query parameter whose name contains one of these (case-insensitive) has its value masked.
 SECRET_NAME_PARTS = ('password', 'pass', 'token', 'secret', 'key', 'value', 'env')
 MASK = '********'
@@ -54,7 +58,7 @@ def masked_query(query):
 
 
 def selected_headers(headers):
-    selected = {name: headers[name] for name in LOGGED_HEADERS if name in headers}
+    selected = {name: headers[name] for name in LOGGED_HEADERS + OPTION_HEADERS if name in headers}
     if 'Authorization' in headers:
         selected['Authorization'] = authorization_user(headers['Authorization'])
     return selected

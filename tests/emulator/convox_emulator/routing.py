@@ -34,6 +34,12 @@ DROPPED_KEY = _request_key('convox.dropped')
 FAULT_KEY = _request_key('convox.fault')
 # Set for router answers, which carry no Content-Type (older aiohttp versions add one by default).
 BARE_KEY = _request_key('convox.bare')
+# The request log entry of the request (websocket routes record their 101 as soon as they upgrade).
+LOG_ENTRY_KEY = _request_key('convox.log_entry')
+# The websocket fault (ws_cut, ws_split_marker) that matched an upgrade request.
+WS_FAULT_KEY = _request_key('convox.ws_fault')
+# The upgraded connection of a websocket route (websockets.Socket).
+SOCKET_KEY = _request_key('convox.socket')
 
 
 class AbortConnection(Exception):
@@ -46,6 +52,8 @@ class RouteInfo:
     authorize: bool = True
     # Console-only endpoints (GET /racks) are answered by the console itself: no Rack header needed.
     console_only: bool = False
+    # A SOCKET route: GET with ``Upgrade: websocket`` only, served over a websocket (websockets.py).
+    socket: bool = False
 
 
 @dataclasses.dataclass
@@ -93,6 +101,20 @@ class ApiRouter:
         setattr(endpoint, ROUTE_ATTRIBUTE, RouteInfo(authorize=authorize, console_only=console_only))
         self._router.add_route('*' if method == 'ANY' else method, path, endpoint)
 
+    def socket(self, path, handler):
+        """A SOCKET route: ``handler(ctx, socket)`` writes frames on a websocket.Socket; errors it raises become ERROR frames.
+
+        Registered for every method so the server can answer as gorilla/mux does: only GET with ``Upgrade: websocket``
+        is routed, another method with that header is the router's 405, anything else its 404.
+        """
+
+        async def endpoint(request):
+            return await handler(request[CONTEXT_KEY], request[SOCKET_KEY])
+
+        endpoint.__name__ = getattr(handler, '__name__', 'endpoint')
+        setattr(endpoint, ROUTE_ATTRIBUTE, RouteInfo(socket=True))
+        self._router.add_route('*', path, endpoint)
+
 
 class DecodedPathRouter(web.UrlDispatcher):
     """Routes on the decoded path, as gorilla/mux does by default (no UseEncodedPath).
@@ -113,6 +135,16 @@ def new_application(**kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', DeprecationWarning)
         return web.Application(router=DecodedPathRouter(), **kwargs)
+
+
+def upgrade_requested(request):
+    """The SOCKET route's header matcher: an ``Upgrade`` header whose whole value is ``websocket`` (gorilla/mux compares exactly)."""
+    return 'websocket' in request.headers.getall('Upgrade', [])
+
+
+def socket_routed(request):
+    """Whether a request to a SOCKET route is routed to it (GET and the exact Upgrade header)."""
+    return request.method == 'GET' and upgrade_requested(request)
 
 
 def route_info(request):

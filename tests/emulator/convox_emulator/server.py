@@ -5,10 +5,14 @@
 
 1. request log   - every non-control request, with its final status (control routes are not logged)
 2. faults        - injected failures, before anything else looks at the request
-3. router        - unrouted path: 404, wrong method: 405; empty bodies, no Request-Id (gorilla/mux)
+3. router        - unrouted path: 404, wrong method: 405; empty bodies, no Request-Id (gorilla/mux);
+                   a SOCKET route takes only GET with ``Upgrade: websocket`` (else 404, or 405 for
+                   another method with that header)
 4. console gate  - console mode without a Rack header: the console's HTML login page
 5. API           - Request-Id and security headers, authentication, Rack match, role check,
-                   parameters, the handler, and error rendering
+                   parameters, the handler, and error rendering; for SOCKET routes the Rack match,
+                   then the upgrade, then authentication, role check and handler inside the socket
+                   (errors are ``ERROR:`` frames), see websockets.py
 
 start_server() binds it (loopback only, optionally with TLS) for run.py and testing.py.
 """
@@ -21,11 +25,12 @@ import tempfile
 
 from aiohttp import web
 
-from . import control, faults, render, tls
+from . import control, faults, render, tls, websockets
 from .areas import register_all
 from .errors import ApiError, ServerError
 from .params import Params
-from .routing import BARE_KEY, CONTEXT_KEY, DROPPED_KEY, FAULT_KEY, REQUEST_ID_KEY, AbortConnection, ApiRouter, Context, new_application, route_info
+from .routing import (BARE_KEY, CONTEXT_KEY, DROPPED_KEY, FAULT_KEY, LOG_ENTRY_KEY, REQUEST_ID_KEY, SOCKET_KEY, WS_FAULT_KEY, AbortConnection, ApiRouter,
+                      Context, new_application, route_info, socket_routed, upgrade_requested)
 from .security import authenticate, authorize, match_console_rack
 
 LOG = logging.getLogger(__name__)
@@ -53,6 +58,7 @@ CONSOLE_LOGIN_PAGE = """<!DOCTYPE html>
 
 def create_app(state):
     """The aiohttp Application serving ``state``."""
+    sockets = websockets.Registry()
 
     @web.middleware
     async def log_requests(request, handler):
@@ -60,6 +66,7 @@ def create_app(state):
             return await handler(request)
         params = await Params.load(request)
         entry = state.request_log.start(request, params)
+        request[LOG_ENTRY_KEY] = entry
         response = None
         try:
             response = await handler(request)
@@ -72,9 +79,13 @@ def create_app(state):
     @web.middleware
     async def inject_faults(request, handler):
         if not control.is_control(request):
-            fault = state.faults.take(request.method, request.path)
+            info = route_info(request)
+            upgrade = info is not None and info.socket and socket_routed(request)
+            fault = state.faults.take(request.method, request.path, websocket=upgrade)
             if fault is not None:
                 request[FAULT_KEY] = True
+                if fault.websocket:
+                    request[WS_FAULT_KEY] = fault
                 response = await faults.apply(fault, request)
                 if response is not None:
                     return response
@@ -86,6 +97,11 @@ def create_app(state):
         if exception is not None:
             request[BARE_KEY] = True
             return render.empty_response(exception.status)
+        info = route_info(request)
+        if info is not None and info.socket and not socket_routed(request):
+            # gorilla/mux: the method matcher failing alone is a 405; the Upgrade header missing is a plain miss.
+            request[BARE_KEY] = True
+            return render.empty_response(405 if upgrade_requested(request) else 404)
         return await handler(request)
 
     @web.middleware
@@ -95,11 +111,51 @@ def create_app(state):
             return render.text_response(CONSOLE_LOGIN_PAGE, content_type=render.HTML_CONTENT_TYPE)
         return await handler(request)
 
+    async def serve_socket(request, handler, info):
+        """A SOCKET route: the Rack match (the console picks the rack before it proxies), gorilla's handshake, the upgrade; then
+        stdapi's websocket(): authentication, the role check and the handler, every error an ERROR frame, and always the EOF frame."""
+        semantics = state.semantics
+        if state.console and not info.console_only:
+            try:
+                match_console_rack(state, request.headers['Rack'])
+            except ApiError as error:
+                return render.error_response(error, semantics.json_errors and render.accepts_json(request.headers.get('Accept')))
+        refusal = websockets.handshake_error(request)
+        if refusal is not None:
+            return refusal
+        socket = websockets.Socket(request, request.get(WS_FAULT_KEY))
+        await socket.upgrade()
+        state.request_log.finish(request[LOG_ENTRY_KEY], 101, fault=request.get(FAULT_KEY, False))
+        sockets.add(socket)
+        try:
+            try:
+                caller = authenticate(state, request)
+                if info.authorize:
+                    authorize(caller, request.method)
+                request[CONTEXT_KEY] = Context(request, state, await Params.load(request), caller)
+                request[SOCKET_KEY] = socket
+                await handler(request)
+            except ApiError as error:
+                await socket.error(error.message)
+            except (websockets.ClientGone, websockets.StreamCut):
+                raise
+            except Exception as exc:  # pylint: disable=broad-exception-caught
+                LOG.exception('unhandled error in websocket %s', request.path)
+                await socket.error('emulator error: %s: %s' % (type(exc).__name__, exc))
+            await socket.finish()
+        except (websockets.ClientGone, websockets.StreamCut):
+            pass
+        finally:
+            sockets.discard(socket)
+        return socket.response
+
     @web.middleware
     async def serve_api(request, handler):
         info = route_info(request)
         if info is None:
             return await handler(request)
+        if info.socket:
+            return await serve_socket(request, handler, info)
         request[REQUEST_ID_KEY] = secrets.token_hex(6)
         semantics = state.semantics
         try:
@@ -135,8 +191,14 @@ def create_app(state):
     async def check(_request):
         return render.text_response('ok')
 
+    async def drop_sockets(_app):
+        # Open streams (a follow, a client that never closes) would hold up the shutdown.
+        sockets.drop_all()
+
     app = new_application(middlewares=[log_requests, inject_faults, answer_unrouted, console_gate, serve_api], client_max_size=CLIENT_MAX_SIZE)
     app.on_response_prepare.append(stamp_headers)
+    app.on_shutdown.append(drop_sockets)
+    state.on_reset.append(lambda _state: sockets.drop_all())
     app.router.add_route('*', '/check', check)
     register_all(ApiRouter(app.router), state)
     control.register(app.router, state)

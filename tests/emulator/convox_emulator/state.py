@@ -208,6 +208,14 @@ class Process:
     status: str = 'running'
     service: str = ''
     system: bool = False
+    # What the container writes: (timestamp_ns, line) entries, possibly in the future (logs.py). Not part of the JSON.
+    output: list = None
+    # When the container's command ends (None: it runs until stopped) and with what status; the pod shows
+    # ``complete`` or ``failed`` from then on and is deleted a few seconds later (workloads.py).
+    ended_ns: int = None
+    exit_code: int = None
+    # When the pod was deleted: its log lines stop there.
+    stopped_ns: int = None
 
     def sort_key(self):
         return '%s-%s-%s' % (self.app, self.name, self.id)
@@ -418,6 +426,9 @@ class RackState:
             if app.locked:
                 raise Conflict('app is locked: %s' % name)
             del self.apps[name]
+            now = self.clock()
+            for process in self.processes.get(name, {}).values():
+                process.stopped_ns = now
             # Objects live in the rack's storage, outside the app's namespace: they outlive it.
             for table in (self.releases, self.builds, self.processes):
                 table.pop(name, None)

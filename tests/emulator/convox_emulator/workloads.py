@@ -18,7 +18,17 @@ How it reacts to the rack (hooks installed by ``attach``):
   way a ReplicaSet does it: a pod template (release, resources, restarts) has a hash; processes of
   the current template are kept up to the count, the others go, new ones start ``running``.
 - on settle: processes started on their own (``convox run``, a replacement for a stopped pod) go
-  ``pending`` -> ``running`` after the deploy time.
+  ``pending`` -> ``running`` after the deploy time; a process whose command ends (``ended_ns``) shows
+  ``complete`` (status 0) or ``failed``, and is deleted ``POD_CLEANUP_SECONDS`` later, as the rack's pod
+  controller deletes Succeeded and Failed pods (provider/k8s controller_pod.go).
+
+Processes over time: a one-off process runs its ``Command`` with the built-in command set
+(commands.py), decided at once on a virtual clock: it starts when it turns ``running`` and ends when its
+command does (``sleep 3600`` an hour later, ``echo hi`` at once); a missing executable fails it at
+once (the container never starts). Without a ``Command`` the process runs the service's own command,
+which the emulator cannot run: like a service process, it writes one start line and runs until stopped.
+Its output lines are its logs (logs.py). ``process_environment`` is what its commands see: the rack's
+variables, the release env and the run's ``Environment``.
 
 What differs between rack generations is a ``WorkloadRules`` table chosen by semantics.py.
 """
@@ -27,10 +37,10 @@ import dataclasses
 import hashlib
 import secrets
 
-from . import golang, shellquote
+from . import commands, golang, logs, shellquote
 from .errors import BadRequest, NotFound, ServerError
 from .manifest import DEFAULT_GPU_VENDOR, ManifestError, ServiceSpec, parse_manifest
-from .state import Process, Release
+from .state import Process, Release, parse_env
 
 EXTENSION_KEY = 'workloads'
 # Kubernetes' rand.String alphabet (no vowels, no confusable digits): pod-template hashes and name suffixes.
@@ -44,6 +54,11 @@ RANGE_SCALE_MESSAGE = ('range scaling (min/max) requires an autoscale block in c
                        'triggers in the Console to configure one through the UI, or use --count for a fixed replica count')
 WAKE_MESSAGE = ('cannot set --min 0 on service %s: no autoscale mechanism is configured to wake pods back up. Set scale.autoscale.* in '
                 'convox.yml and promote a release first, or use --min 1 (or higher)')
+# The pod controller deletes a Succeeded or Failed pod this long after it ended.
+POD_CLEANUP_SECONDS = 5
+_NANOS = 1000000000
+# What every container has before the rack's variables (the image's PATH, the pod's hostname).
+CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 
 SERVICE_FIELDS_V3 = ('count', 'cpu', 'domain', 'gpu', 'gpu-vendor', 'memory', 'name', 'nlb', 'ports', 'min', 'max', 'cold-start', 'autoscale',
                      'scale-override-active', 'triggers-override-active')
@@ -232,6 +247,8 @@ class WorkloadProcess(Process):
     ready_ns: int = 0
     # What ``convox run`` passed in the Environment header (not part of the JSON).
     environment: dict = None
+    # The container's whole environment (process_environment), what its commands see.
+    env: dict = None
 
 
 class Workloads:
@@ -259,10 +276,17 @@ class Workloads:
     @staticmethod
     def on_settle(state):
         now = state.clock()
-        for processes in state.processes.values():
-            for process in processes.values():
+        cleanup_ns = POD_CLEANUP_SECONDS * _NANOS
+        for app_name, processes in list(state.processes.items()):
+            for process in list(processes.values()):
                 if isinstance(process, WorkloadProcess) and process.status == 'pending' and now >= process.ready_ns:
                     process.status = 'running'
+                if process.ended_ns is not None and now >= process.ended_ns:
+                    process.status = 'complete' if process.exit_code == 0 else 'failed'
+                    if now >= process.ended_ns + cleanup_ns:
+                        del processes[process.id]
+            if not processes:
+                del state.processes[app_name]
 
     # ------------------------------------------------------------ services
 
@@ -337,14 +361,14 @@ class Workloads:
             for process in [process for process in processes.values() if isinstance(process, WorkloadProcess) and process.template]:
                 service = services.get(process.name)
                 if service is None or process.template != service.template(app_name):
-                    del processes[process.id]
+                    _delete(state, processes, process.id)
             for service in services.values():
                 template = service.template(app_name)
                 current = sorted((process for process in processes.values()
                                   if isinstance(process, WorkloadProcess) and process.template == template and process.name == service.name),
                                  key=lambda process: process.started_ns)
                 for surplus in current[service.count:]:
-                    del processes[surplus.id]
+                    _delete(state, processes, surplus.id)
                 for _missing in range(service.count - len(current)):
                     self._start_service_process(state, app_name, service, template, processes)
             if not processes:
@@ -358,7 +382,10 @@ class Workloads:
             ports=[str(service.spec.port)] if service.spec.port else None, release=service.release.id,
             started_ns=state.stamp(), status='running', service=service.name, template=template,
         )
+        process.env = process_environment(state, process)
+        _write_start_line(process, state.clock())
         processes[process.id] = process
+        logs.register(state, process)
         return process
 
     @staticmethod
@@ -404,11 +431,14 @@ class Workloads:
         with state.lock:
             stopped = self.process_get(state, app_name, pid)
             processes = state.processes[app_name]
-            del processes[pid]
+            _delete(state, processes, pid)
             if isinstance(stopped, WorkloadProcess) and stopped.template:
                 replacement = dataclasses.replace(stopped, id=self._new_id(state, processes, stopped.name, stopped.template), host=_pod_ip(),
-                                                  started_ns=state.stamp(), status='pending', ready_ns=self._ready_at(state))
+                                                  started_ns=state.stamp(), status='pending', ready_ns=self._ready_at(state), stopped_ns=None)
+                replacement.env = dict(stopped.env or {}, HOSTNAME=replacement.id)
+                _write_start_line(replacement, replacement.ready_ns)
                 processes[replacement.id] = replacement
+                logs.register(state, replacement)
             elif not processes:
                 state.processes.pop(app_name, None)
 
@@ -427,8 +457,10 @@ class Workloads:
             if spec is not None:
                 template = Service.from_spec(spec, release, 0)
                 command, image = template.command(), template.image(state.semantics, app_name)
+            argv = None
             if options.get('Command') is not None:
-                command = _pod_command(options['Command'])
+                argv = shellquote.split(options['Command'])
+                command = shellquote.join(argv)
             image = options.get('Image') or image
             pid = self._new_id(state, state.processes.get(app_name, {}), service_name)
             if not image:
@@ -440,8 +472,77 @@ class Workloads:
                 release=options.get('Release') or app.release, started_ns=state.stamp(), status='pending', service=service_name,
                 ready_ns=self._ready_at(state), environment=dict(options.get('Environment') or {}),
             )
+            process.env = process_environment(state, process, spec)
+            if argv is None:
+                _write_start_line(process, process.ready_ns)
+            else:
+                _run_command(process, argv)
             processes[pid] = process
+            logs.register(state, process)
             return process
+
+
+def _delete(state, processes, pid):
+    """Delete a pod: its logs end now."""
+    processes[pid].stopped_ns = state.clock()
+    del processes[pid]
+
+
+def _write_start_line(process, when_ns):
+    process.output = [(when_ns, logs.SERVICE_START_LINE % {'service': process.name, 'pid': process.id, 'release': process.release})]
+
+
+def _run_command(process, argv):
+    """Decide what a one-off process's command does once it runs (from ``ready_ns``): its output, when it ends, its status."""
+    outcome = commands.simulate(argv, process.env)
+    process.ended_ns = process.ready_ns + outcome.duration_ns
+    # A missing executable never starts: the container runtime fails the pod (StartError, exit code 128).
+    process.exit_code = outcome.status
+    process.output = [(process.ready_ns + offset, line) for offset, line in commands.output_lines(outcome.output, outcome.duration_ns)]
+
+
+def _manifest_environment(manifest_environment, spec_environment):
+    """Service.EnvironmentDefaults after the manifest's defaults: app-level entries first, ``KEY=default`` only."""
+    defaults = {}
+    for entry in list(manifest_environment) + list(spec_environment):
+        key, separator, value = entry.partition('=')
+        if separator:
+            defaults[key] = value
+    return defaults
+
+
+def process_environment(state, process, spec=None):
+    """The container environment of ``process`` (provider/k8s podSpecFromService and environment()).
+
+    The rack's variables are set only when the pod has a release and its service is in that release's
+    manifest: RACK and RACK_URL (with the rack password, as real pods carry it), APP, RELEASE, BUILD,
+    BUILD_DESCRIPTION, BUILD_GIT_SHA, SERVICE, PORT, the manifest's ``KEY=default`` entries, then the
+    release env. The run's ``Environment`` comes last. HOME, HOSTNAME and PATH stand for what the image
+    and the kubelet add; Kubernetes' service-link variables are not emulated.
+    """
+    env = {'HOME': '/root', 'HOSTNAME': process.id, 'PATH': CONTAINER_PATH}
+    release = state.releases.get(process.app, {}).get(process.release.upper()) if process.release else None
+    manifest = None
+    if release is not None and release.manifest.strip():
+        try:
+            manifest = parse_manifest(release.manifest)
+        except ManifestError:
+            manifest = None
+    if spec is None and manifest is not None:
+        spec = manifest.service(process.name)
+    if release is not None and spec is not None:
+        semantics = state.semantics
+        env.update({'RACK': semantics.rack_name, 'APP': process.app, 'RELEASE': release.id, 'SERVICE': spec.name,
+                    'RACK_URL': 'https://convox:%s@api.%s-system.svc.cluster.local:5443' % (state.password, semantics.rack_name)})
+        build = state.builds.get(process.app, {}).get(release.build) if release.build else None
+        if build is not None:
+            env.update({'BUILD': build.id, 'BUILD_DESCRIPTION': build.description, 'BUILD_GIT_SHA': build.git_sha})
+        if spec.port:
+            env['PORT'] = str(spec.port)
+        env.update(_manifest_environment(manifest.environment if manifest is not None else [], spec.environment))
+        env.update(parse_env(release.env))
+    env.update(getattr(process, 'environment', None) or {})
+    return env
 
 
 def _check_quantities(name, count, cpu, memory):

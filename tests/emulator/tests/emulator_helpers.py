@@ -10,6 +10,7 @@ import time
 import urllib.parse
 
 import requests
+import websocket
 
 # A date-style version: the emulator answers as a v2 (convox/rack) rack.
 V2_VERSION = '20240101000000'
@@ -117,3 +118,75 @@ def deploy_manifest(api, rack, clock, manifest, app='demo'):
     assert response.status_code == 200, response.text
     clock.advance(1)
     return release['id']
+
+
+# ---------------------------------------------------------------- websockets
+
+EXIT_MARKER = 'F1E49A85-0AD7-4AEF-A618-C249C6E6568D:'
+TEXT, BINARY = websocket.ABNF.OPCODE_TEXT, websocket.ABNF.OPCODE_BINARY
+
+
+def ws_url(rack, path):
+    """ws:// or wss:// (the SDK's rule: wss unless the endpoint is http)."""
+    return rack.url.replace('http', 'ws', 1) + path
+
+
+def basic_auth(user, password):
+    return 'Basic ' + base64.b64encode(('%s:%s' % (user, password)).encode()).decode()
+
+
+def open_socket(rack, path, headers=None, user='convox', password=None, timeout=10, **options):
+    """A websocket-client connection to ``path`` with Basic auth and ``headers`` (a dict); raises on a refused upgrade."""
+    lines = ['Authorization: ' + basic_auth(user, rack.password if password is None else password)]
+    lines += ['%s: %s' % item for item in (headers or {}).items()]
+    return websocket.create_connection(ws_url(rack, path), header=lines, timeout=timeout, **options)
+
+
+def read_frames(ws, until_eof=True):
+    """Data frames as (opcode, bytes) up to and including the empty binary EOF frame.
+
+    A connection that ends before the EOF frame ends the list with ('closed', None).
+    """
+    frames = []
+    while True:
+        try:
+            opcode, data = ws.recv_data()
+        except websocket.WebSocketConnectionClosedException:
+            frames.append(('closed', None))
+            return frames
+        frames.append((opcode, data))
+        if until_eof and opcode == BINARY:
+            return frames
+
+
+def close_socket(ws):
+    """Drop the connection: after its EOF frame the rack neither sends nor answers a close frame, so a close handshake would only wait."""
+    ws.shutdown()
+
+
+def stream(rack, path, headers=None, **options):
+    """Open, read every frame up to EOF, close; returns the frames."""
+    ws = open_socket(rack, path, headers, **options)
+    try:
+        return read_frames(ws)
+    finally:
+        close_socket(ws)
+
+
+def texts(frames):
+    """The text frames' payloads, decoded."""
+    return [data.decode('utf-8') for opcode, data in frames if opcode == TEXT]
+
+
+def split_marker(frames):
+    """(output text, exit code or None, ERROR lines) of an exec stream, checking the frames end with the EOF frame."""
+    assert frames[-1] == (BINARY, b''), frames
+    text = ''.join(texts(frames))
+    errors = [line for line in text.splitlines(True) if line.startswith('ERROR: ')]
+    for line in errors:
+        text = text.replace(line, '', 1)
+    if EXIT_MARKER not in text:
+        return text, None, errors
+    output, _sep, code = text.rpartition(EXIT_MARKER)
+    assert code.endswith('\n'), code
+    return output, int(code), errors

@@ -93,6 +93,10 @@ def test_builder_pod_is_a_process_while_running(api, clock, rack):
     assert _nanos(process.to_json(rack.state.semantics)['started']) == _nanos(build['started'])
     clock.advance(1)
     api.get('/apps/demo/builds/%s' % build['id'])
+    # The builder's container has exited; the pod controller deletes the pod 5 s later.
+    assert rack.state.processes['demo'][build['process']].status == 'complete'
+    clock.advance(5)
+    api.get('/apps/demo/builds/%s' % build['id'])
     assert build['process'] not in rack.state.processes.get('demo', {})
 
 

@@ -98,10 +98,17 @@ def test_convox_ps_and_ps_stop(cli):
 
 
 def test_convox_run_detached(cli):
-    """convox run --detach: the options are headers; the process is pending, then running."""
-    response = cli.post('/apps/demo/services/worker/processes', headers={'Command': 'rake db:migrate', 'Environment': 'RAILS_ENV=production'})
+    """convox run --detach: the options are headers; the process is pending, then running (the emulator runs ``sleep``)."""
+    response = cli.post('/apps/demo/services/worker/processes', headers={'Command': 'sleep 3600', 'Environment': 'RAILS_ENV=production'})
     assert response.status_code == 200, response.text
     process = response.json()
-    assert (process['status'], process['command']) == ('pending', 'rake db:migrate')
+    assert (process['status'], process['command']) == ('pending', 'sleep 3600')
     wait_for(lambda: cli.get('/apps/demo/processes/%s' % process['id']).json()['status'] == 'running')
     assert cli.delete('/apps/demo/processes/%s' % process['id']).text == 'ok\n'
+
+
+def test_convox_run_detached_of_a_program_the_image_lacks(cli):
+    """``rake`` is no program of the emulator: the container cannot start, so the pod fails (and is deleted 5 s later)."""
+    process = cli.post('/apps/demo/services/worker/processes', headers={'Command': 'rake db:migrate'}).json()
+    assert (process['status'], process['command']) == ('pending', 'rake db:migrate')
+    wait_for(lambda: cli.get('/apps/demo/processes/%s' % process['id']).json()['status'] == 'failed')

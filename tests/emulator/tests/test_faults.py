@@ -103,7 +103,7 @@ def test_faults_over_http(api):
 @pytest.mark.parametrize('payload, message', [
     ({'path': '/x', 'status': 500}, 'expected a JSON list of faults'),
     ([{'path': '(', 'status': 500}], 'path is not a valid regular expression'),
-    ([{'path': '/x'}], 'a fault needs a status, reset, truncate or delay'),
+    ([{'path': '/x'}], 'a fault needs a status, reset, truncate, delay, ws_cut or ws_split_marker'),
     ([{'path': '/x', 'status': 'bad'}], 'status must be an integer from 100 to 599'),
     ([{'path': '/x', 'status': 503.5}], 'status must be an integer from 100 to 599'),
     ([{'path': '/x', 'status': True}], 'status must be an integer from 100 to 599'),

@@ -148,6 +148,35 @@ def test_run_options(api, rack, clock, demo):
     assert len(rack.state.processes['demo']) == 6
 
 
+def test_one_off_processes_end_with_their_command(api, clock, demo):
+    """A one-off process runs its command: it ends when the command does, complete or failed, and its pod goes 5 s later."""
+    commands = {'long': 'sleep 3600', 'quick': 'echo hi', 'failing': 'sh -c "exit 3"', 'builtin': 'exit 3', 'missing': 'rake db:migrate',
+                'default': None}
+    ids = {}
+    for name, command in commands.items():
+        headers = {'Command': command} if command else {}
+        ids[name] = api.post('/apps/demo/services/web/processes', headers=headers).json()['id']
+
+    def status(name):
+        response = api.get('/apps/demo/processes/%s' % ids[name])
+        return response.json()['status'] if response.status_code == 200 else response.json()['error']
+    assert {name: status(name) for name in ids} == dict.fromkeys(ids, 'pending')
+    clock.advance(1)
+    assert {name: status(name) for name in ids} == {'long': 'running', 'quick': 'complete', 'failing': 'failed', 'builtin': 'failed',
+                                                    'missing': 'failed', 'default': 'running'}
+    listed = {item['id']: item['status'] for item in processes(api)}
+    assert listed[ids['quick']] == 'complete' and listed[ids['failing']] == 'failed'
+    clock.advance(3598)
+    assert {name: status(name) for name in ids} == {
+        'long': 'running', 'quick': 'pods "%s" not found' % ids['quick'], 'failing': 'pods "%s" not found' % ids['failing'],
+        'builtin': 'pods "%s" not found' % ids['builtin'], 'missing': 'pods "%s" not found' % ids['missing'], 'default': 'running'}
+    assert {item['id'] for item in processes(api)} >= {ids['long'], ids['default']} and len(processes(api)) == 5
+    clock.advance(2)
+    assert status('long') == 'complete'
+    clock.advance(5)
+    assert status('long') == 'pods "%s" not found' % ids['long'] and status('default') == 'running'
+
+
 @pytest.mark.parametrize('headers, status, message', [
     ({'Cpu': 'lots'}, 500, 'strconv.Atoi: parsing "lots": invalid syntax'),
     ({'Environment': 'A=%zz'}, 500, 'invalid URL escape "%zz"'),

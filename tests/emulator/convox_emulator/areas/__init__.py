@@ -21,6 +21,7 @@ AREAS = (
     'resources',
     'builds',
     'app_resources',
+    'logs',
 )
 
 
