@@ -17,6 +17,7 @@ each readable alone:
 * ``_wire``       paths, names and value encodings (pure functions)
 * ``_response``   ``ConvoxResponse`` and how error answers become typed errors
 * ``_transport``  the requests Session, retries, deadline, TLS, streaming
+* ``_websocket``  the rack's websocket streams (exec, logs) on websocket-client
 * ``_api_*``      one method per rack call, by area, in the order of convox-api.md section 2
 """
 
@@ -24,10 +25,13 @@ from __future__ import annotations
 
 from ansible_collections.convox.convox.plugins.module_utils._api_apps import AppsAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_builds import BuildsAPI
+from ansible_collections.convox.convox.plugins.module_utils._api_logs import LogsAPI
+from ansible_collections.convox.convox.plugins.module_utils._api_processes import ProcessesAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_releases import ReleasesAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_system import SystemAPI
 from ansible_collections.convox.convox.plugins.module_utils._transport import Transport
+from ansible_collections.convox.convox.plugins.module_utils._websocket import WebsocketTransport
 
 
-class ConvoxClient(AppsAPI, BuildsAPI, ReleasesAPI, SystemAPI, Transport):
+class ConvoxClient(AppsAPI, BuildsAPI, ReleasesAPI, ProcessesAPI, LogsAPI, SystemAPI, WebsocketTransport, Transport):
     """One rack connection and every API call on it (see ``Transport`` for the constructor)."""

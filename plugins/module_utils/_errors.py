@@ -14,11 +14,15 @@ Every failure of the client is a ``ConvoxError``; no other exception type escape
     ConvoxError
       ConvoxConfigError            missing or invalid connection settings, invalid names
       ConvoxFileError              a local file to upload or download to cannot be used
-      ConvoxMissingLibraryError    the Python library requests is not installed
+      ConvoxMissingLibraryError    a Python library the call needs (requests, websocket-client) is not installed
       ConvoxTransportError         no usable HTTP answer
         ConvoxConnectionError      cannot connect, or the connection broke
           ConvoxTLSError           the certificate was not accepted
+          ConvoxStreamCutError     a websocket stream was cut before its end (``output``: what came before)
         ConvoxTimeoutError         no answer in time
+          ConvoxStreamTimeoutError a websocket stream did not end in time (``output``: what came before)
+      ConvoxStreamError            a websocket stream ended in the rack's ``ERROR:`` frame, or without what it owed
+                                   (an exec without its exit-code marker): ``rack_error``, ``exit_code``, ``output``
       ConvoxAPIError               an HTTP error answer (status_code, message, request_id, method, path)
         ConvoxValidationError      400, 422
         ConvoxAuthError            401 invalid authentication
@@ -88,7 +92,7 @@ class ConvoxFileError(ConvoxError):
 
 
 class ConvoxMissingLibraryError(ConvoxError):
-    """A Python library the client needs (requests with urllib3) is not installed where it runs.
+    """A Python library the client needs (requests with urllib3; websocket-client for streams) is not installed where it runs.
 
     ``import_error`` is the traceback of the failed import, for ``missing_required_lib``.
     """
@@ -120,6 +124,50 @@ class ConvoxTLSError(ConvoxConnectionError):
 
 class ConvoxTimeoutError(ConvoxTransportError):
     """The server did not answer within the timeout (or the call's deadline passed)."""
+
+
+class ConvoxStreamCutError(ConvoxConnectionError):
+    """A websocket stream ended before its end-of-stream frame (or an exec before its exit-code marker): the
+    connection was dropped. ``output`` is the text received before the cut."""
+
+    def __init__(self, message, method=None, path=None, output=''):
+        super().__init__(message, method, path)
+        self.output = output
+
+
+class ConvoxStreamTimeoutError(ConvoxTimeoutError):
+    """A websocket stream did not end within its deadline. ``output`` is the text received until then."""
+
+    def __init__(self, message, method=None, path=None, output=''):
+        super().__init__(message, method, path)
+        self.output = output
+
+
+class ConvoxStreamError(ConvoxError):
+    """A websocket stream of the rack failed after the upgrade, so without an HTTP status.
+
+    ``rack_error`` is the message of the rack's ``ERROR: <message>`` frame (authentication and role failures
+    arrive this way too), or None when the stream ended without what the protocol promises (an exec stream
+    without its exit-code marker). ``exit_code`` is the marker's code when one came before the error (the
+    rack writes ``:0`` or ``:1`` before lookup errors: the command did not run), ``output`` the text before.
+    """
+
+    def __init__(self, message, path=None, rack_error=None, exit_code=None, output='', hint=None, may_have_acted=True):
+        super().__init__(message)
+        # Websocket routes are GET upgrades; method is kept so failures report like HTTP ones.
+        self.method = 'GET'
+        self.path = path
+        self.rack_error = rack_error
+        self.exit_code = exit_code
+        self.output = output
+        self.hint = hint
+        self.may_have_acted = may_have_acted
+
+    def describe(self):
+        text = '%s %s: %s' % (self.method, self.path or '?', self.message)
+        if self.hint:
+            text += '; %s' % self.hint
+        return text
 
 
 class ConvoxAPIError(ConvoxError):

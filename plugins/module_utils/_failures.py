@@ -64,6 +64,9 @@ _TLS = 'tls'                          # the certificate was refused: nothing was
 _READ_TIMEOUT = 'read-timeout'        # sent, no answer in time: the rack may be acting on it
 _BROKEN = 'broken'                    # sent, the connection broke: the rack may have acted on it
 
+# The same kinds for other transports (the websocket streams classify their library's failures themselves).
+REFUSED, CONNECT_TIMEOUT, TLS, READ_TIMEOUT, BROKEN = _REFUSED, _CONNECT_TIMEOUT, _TLS, _READ_TIMEOUT, _BROKEN
+
 if HAS_REQUESTS:
     READ_FAILURES = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 else:  # pragma: no cover - the transport refuses to start without requests
@@ -126,6 +129,11 @@ def _tls_failure(chain, origin):
     if reason and reason.upper() in ('WRONG_VERSION_NUMBER', 'RECORD_LAYER_FAILURE', 'HTTP_REQUEST'):
         message += '; the server does not speak TLS there: use http:// in `host` if it serves plain HTTP'
     return message
+
+
+def tls_failure_message(exc, origin):
+    """The message for a TLS failure of any transport: why, and what to set (``validate_certs``, ``ca_path``, ``http://``)."""
+    return _tls_failure(_exception_chain(exc), origin)
 
 
 def _classify(exc, context):

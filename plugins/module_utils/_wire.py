@@ -246,6 +246,46 @@ def encode_time(moment):
     return moment.strftime('%Y%m%d.%H%M%S.') + '%09d' % (moment.microsecond * 1000)
 
 
+# Go's time.ParseDuration units, in seconds.
+_DURATION_UNITS = {'ns': 1e-9, 'us': 1e-6, '\u00b5s': 1e-6, 'ms': 1e-3, 's': 1.0, 'm': 60.0, 'h': 3600.0, 'd': 86400.0}
+_DURATION_PART = re.compile(r'([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|ms|s|m|h|d)')
+
+
+def parse_duration(value, what='a duration'):
+    """Seconds (a float) from a number of seconds or a duration such as ``90s``, ``10m``, ``1h30m`` or ``2d``.
+
+    Go's duration units (``ns`` to ``h``) and ``d`` for days; no sign. Raises ConvoxConfigError.
+    """
+    if isinstance(value, bool):
+        raise ConvoxConfigError('%s must be a number of seconds or a duration such as 10m or 1h30m' % what)
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    else:
+        text = str(value).strip()
+        try:
+            seconds = float(text)
+        except ValueError:
+            position, seconds = 0, 0.0
+            for match in _DURATION_PART.finditer(text):
+                if match.start() != position:
+                    break
+                seconds += float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+                position = match.end()
+            if not text or position != len(text):
+                raise ConvoxConfigError('%s must be a number of seconds or a duration such as 10m or 1h30m, not %s' % (what, shown(text))) from None
+    if seconds != seconds or seconds < 0 or seconds == float('inf'):
+        raise ConvoxConfigError('%s must be a finite number of seconds of at least 0' % what)
+    return seconds
+
+
+def encode_duration(seconds):
+    """Seconds as a Go duration in whole seconds (``600s``, ``-3600s``), the form the rack's duration options parse."""
+    if seconds is None:
+        return None
+    whole = int(seconds) if float(seconds).is_integer() else int(seconds) + (1 if seconds > 0 else -1)
+    return '%ds' % whole
+
+
 def check_header(name, value):
     """Refuse a header that http.client would send broken (non-Latin-1) or that could start another header."""
     # http.client sends header values as Latin-1 and would raise on anything else, and a

@@ -93,3 +93,59 @@ def rack(_shared_rack):
     _shared_rack.reset()
     _shared_rack.clear_requests()
     return _shared_rack
+
+
+SAMPLE_MANIFEST = 'services:\n  web:\n    build: .\n    port: 3000\n  worker:\n    build: .\n'
+
+
+def source_tarball(files):
+    """A gzipped tar of ``files`` (name -> text), as a build's source."""
+    import io
+    import tarfile
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode='w:gz') as archive:
+        for name, text in files.items():
+            data = text.encode('utf-8')
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    buffer.seek(0)
+    return buffer
+
+
+@pytest.fixture
+def deploy():
+    """``deploy(rack, app, manifest=SAMPLE_MANIFEST, env=None, promote=True) -> release id``: an app built through
+    the rack API (object upload, build, release), promoted and running unless ``promote`` is false."""
+    import time
+    from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxClient
+    from ansible_collections.convox.convox.plugins.module_utils._settings import ConnectionSettings
+
+    def wait(read, done, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while True:
+            value = read()
+            if done(value):
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError('the emulator did not get there: %r' % (value,))
+            time.sleep(0.05)
+
+    def run(rack, app='demo', manifest=SAMPLE_MANIFEST, env=None, promote=True):
+        with ConvoxClient(ConnectionSettings(rack.url, rack.password, timeout=10)) as client:
+            if app not in [item['name'] for item in client.app_list()]:
+                client.app_create(app)
+            wait(lambda: client.app_get(app), lambda item: item['status'] == 'running')
+            if env is not None:
+                client.release_create(app, env=env)
+            url = client.object_store(app, 'tmp/source.tgz', source_tarball({'convox.yml': manifest}))
+            build = client.build_create(app, url)
+            build = wait(lambda: client.build_get(app, build['id']), lambda item: item['status'] in ('complete', 'failed'))
+            assert build['status'] == 'complete', build
+            if promote:
+                client.release_promote(app, build['release'])
+                wait(lambda: client.app_get(app), lambda item: item['status'] == 'running' and item['release'] == build['release'])
+                wait(lambda: client.process_list(app, service='web'), lambda items: items and all(item['status'] == 'running' for item in items))
+            return build['release']
+
+    return run
