@@ -20,6 +20,7 @@ from ansible_collections.convox.convox.plugins.module_utils._client import Convo
 from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxAPIError, ConvoxError
 from ansible_collections.convox.convox.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.convox.convox.plugins.module_utils._wait import WAIT_ARGSPEC, Waiter
+from ansible_collections.convox.convox.plugins.module_utils._websocket import HAS_WEBSOCKET, WEBSOCKET_IMPORT_ERROR, WEBSOCKET_LIBRARY
 from ansible_collections.convox.convox.plugins.module_utils._connection import (
     CONNECTION_ARGSPEC,
     resolve_connection,
@@ -34,8 +35,12 @@ class ConvoxModule(AnsibleModule):
     argument errors fail before any credential is looked up.
     """
 
-    def __init__(self, argument_spec=None, wait=False, **kwargs):
-        """``wait=True`` adds the wait options (``WAIT_ARGSPEC``; the doc fragment ``convox.convox.wait``)."""
+    def __init__(self, argument_spec=None, wait=False, websockets=False, **kwargs):
+        """``wait=True`` adds the wait options (``WAIT_ARGSPEC``; the doc fragment ``convox.convox.wait``).
+
+        ``websockets=True`` is for modules that use the rack's websocket routes (exec, logs): they fail at
+        once, before any request, when websocket-client is missing; other modules never need it.
+        """
         spec = copy.deepcopy(CONNECTION_ARGSPEC)
         if wait:
             spec.update(copy.deepcopy(WAIT_ARGSPEC))
@@ -43,6 +48,8 @@ class ConvoxModule(AnsibleModule):
         super().__init__(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        if websockets and not HAS_WEBSOCKET:
+            self.fail_json(msg=missing_required_lib(WEBSOCKET_LIBRARY), exception=WEBSOCKET_IMPORT_ERROR)
         self._client = None
 
     @property
