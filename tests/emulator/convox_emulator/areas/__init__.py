@@ -21,6 +21,17 @@ AREAS = (
     'resources',
     'builds',
     'app_resources',
+    'app_configs',
+    'registries',
+    'certs',
+    'instances',
+    'metrics',
+    'budgets',
+    'app_admin',
+    'service_overrides',
+    'process_files',
+    'resource_data',
+    'rack_admin',
 )
 
 
