@@ -120,6 +120,25 @@ def new_state(now_ns):
             'circuit-breaker-ack-by': '', 'circuit-breaker-ack-at': None, 'warning-count': 0, 'per-service-spend-usd': {}}
 
 
+def ack_by(ctx):
+    """resolveAckByOverride: the JWT user (or the password caller's actor); a non-empty ``ack_by`` overrides it, deprecated."""
+    derived = ctx.caller.user.strip() or 'unknown'
+    raw = form_value(ctx, 'ack_by').strip()
+    if not raw:
+        return derived, {}
+    return raw, {'Deprecation': 'true', 'Sunset': SUNSET, 'Link': DEPRECATION_LINK}
+
+
+def form_value(ctx, name):
+    """formValue: like c.Value, but an urlencoded DELETE body is parsed too (Go skips bodies on DELETE)."""
+    params = ctx.params
+    if params.method == 'DELETE':
+        for key, value in params.body_pairs:
+            if key == name and value:
+                return value
+    return params.value(name)
+
+
 class Budgets:
     """Per-app budget annotations."""
 
@@ -141,10 +160,10 @@ class Budgets:
         return {'config': config_json(record['config']) if record['config'] else None,
                 'state': state_json(record['state']) if record['state'] else None}
 
-    def set(self, state, app_name, options, ack_by):
+    def set(self, state, app_name, options, actor):
         """AppBudgetSet after the API's admin gate: cost tracking, app, parse, defaults, validate, save."""
-        cap, threshold, action, adjustment = (options.get(name) for name in ('monthly-cap-usd', 'alert-threshold-percent', 'at-cap-action',
-                                                                              'pricing-adjustment'))
+        names = ('monthly-cap-usd', 'alert-threshold-percent', 'at-cap-action', 'pricing-adjustment')
+        cap, threshold, action, adjustment = (options.get(name) for name in names)
         if (cap is not None or threshold is not None or action is not None) and not getattr(state, 'cost_tracking', False):
             raise Unprocessable(COST_TRACKING_MESSAGE)
         record = self._app(state, app_name)
@@ -159,7 +178,7 @@ class Budgets:
         if adjustment is not None:
             config['pricing-adjustment'] = _number('pricing-adjustment', adjustment)
         if cap is not None:
-            config['last-cap-mutation-by'] = sanitize_actor(ack_by)
+            config['last-cap-mutation-by'] = sanitize_actor(actor)
         config.setdefault('alert-threshold-percent', 0)
         config['alert-threshold-percent'] = config['alert-threshold-percent'] or DEFAULT_THRESHOLD
         config['at-cap-action'] = config.get('at-cap-action') or DEFAULT_ACTION
@@ -170,19 +189,19 @@ class Budgets:
                 and config['monthly-cap-usd'] > budget_state['current-month-spend-usd']):
             # Raising the cap above the spend clears a tripped breaker in the same write.
             budget_state.update({'circuit-breaker-tripped': False, 'alert-fired-at-threshold': None, 'alert-fired-at-cap': None,
-                                 'circuit-breaker-ack-by': sanitize_actor(ack_by), 'circuit-breaker-ack-at': state.clock()})
+                                 'circuit-breaker-ack-by': sanitize_actor(actor), 'circuit-breaker-ack-at': state.clock()})
         record['config'] = config
 
     def clear(self, state, app_name):
         record = self._app(state, app_name)
         record['config'] = record['state'] = None
 
-    def reset(self, state, app_name, ack_by, reset_period):
+    def reset(self, state, app_name, actor, reset_period):
         record = self._app(state, app_name)
         now = state.clock()
         budget_state = record['state'] or new_state(now)
         budget_state.update({'circuit-breaker-tripped': False, 'alert-fired-at-threshold': None, 'alert-fired-at-cap': None,
-                             'circuit-breaker-ack-by': sanitize_actor(ack_by), 'circuit-breaker-ack-at': now})
+                             'circuit-breaker-ack-by': sanitize_actor(actor), 'circuit-breaker-ack-at': now})
         if reset_period:
             budget_state.update({'month-start': now, 'current-month-spend-usd': 0, 'current-month-spend-as-of': None,
                                  'per-service-spend-usd': {}})

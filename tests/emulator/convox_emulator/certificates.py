@@ -371,4 +371,3 @@ def attach(state):
             state.on_deploy_complete.append(_on_deploy_complete)
         if _on_app_removed not in state.on_app_removed:
             state.on_app_removed.append(_on_app_removed)
-

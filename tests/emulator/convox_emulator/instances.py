@@ -59,7 +59,7 @@ class Instances:
         self.serial = 0
         first = state.semantics.workloads.instance
         self._add(state, first, state.clock() - 3600 * _NANOS, ready=True)
-        self._reconcile(state)
+        self._reconcile(state, ready=True)
 
     def _add(self, state, node_id, started_ns, ready):
         self.serial += 1
@@ -77,13 +77,13 @@ class Instances:
             if candidate not in taken:
                 return candidate
 
-    def _reconcile(self, state):
-        """v2: the autoscaling group keeps ``count`` instances."""
+    def _reconcile(self, state, ready=False):
+        """v2: the autoscaling group keeps ``count`` instances (new ones boot for the deploy time)."""
         if not self.v2:
             return
         count = state.system.count
         while len(self.nodes) < count:
-            self._add(state, self._new_id(), state.clock(), ready=False)
+            self._add(state, self._new_id(), state.clock() - (3600 * _NANOS if ready else 0), ready=ready)
         del self.nodes[max(count, 0):]
 
     # ------------------------------------------------------------ API

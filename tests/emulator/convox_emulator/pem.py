@@ -176,7 +176,6 @@ def key_matches(cert_pem, key_pem):
     return _public_der(cert.public_key()) == _public_der(key.public_key())
 
 
-
 def rsa_private_key_pem():
     """A new RSA 2048 key as PKCS#1 PEM (``RSA PRIVATE KEY``)."""
     return _key_pem(_new_key('rsa'), traditional=True)

@@ -14,8 +14,9 @@ import copy
 
 # Headers worth asserting on. Authorization is reduced to its user name.
 LOGGED_HEADERS = ('Rack', 'Accept', 'User-Agent', 'Content-Type', 'Version', 'X-Convox-Actor', 'Convox-Actor')
-# A query parameter whose name contains one of these (case-insensitive) has its value masked.
-SECRET_NAME_PARTS = ('password', 'pass', 'token', 'secret', 'key', 'value', 'env')
+# A query parameter whose name contains one of these (case-insensitive) has its value masked: passwords (registries),
+# keys (certificate ``key``, v2's ``private``), config ``value``s, tokens, credentials, env.
+SECRET_NAME_PARTS = ('password', 'pass', 'token', 'secret', 'key', 'value', 'env', 'private', 'auth', 'cred')
 MASK = '********'
 
 

@@ -131,16 +131,16 @@ def test_while_deleting(api, clock, text_api):
     response = api.post('/apps', data={'name': 'demo'})
     assert (response.status_code, response.json()) == (409, {'error': 'app already exists: demo'})
     response = text_api.delete('/apps/demo')
-    assert (response.status_code, response.text) == (500, 'Operation cannot be fulfilled on namespaces "dev-demo": The system is ensuring '
-                                                           'all content is removed from this namespace.  Upon completion, this namespace '
-                                                           'will automatically be purged by the system.\n')
+    message = ('Operation cannot be fulfilled on namespaces "dev-demo": The system is ensuring all content is removed from this '
+               'namespace.  Upon completion, this namespace will automatically be purged by the system.\n')
+    assert (response.status_code, response.text) == (500, message)
     response = api.post('/apps/demo/releases', data={'env': 'A=2'})
     assert response.status_code == 500
     assert response.json()['error'].endswith('is forbidden: unable to create new content in namespace dev-demo because it is being terminated')
     assert api.post('/apps/demo/releases/%s/promote' % release['id']).json() == {'error': 'app is currently updating'}
     response = api.put('/apps/demo', data={'lock': 'true'})
-    assert (response.status_code, response.json()) == (500, {'error': 'atoms.atom.convox.com "app" is forbidden: unable to create new content '
-                                                                       'in namespace dev-demo because it is being terminated'})
+    message = 'atoms.atom.convox.com "app" is forbidden: unable to create new content in namespace dev-demo because it is being terminated'
+    assert (response.status_code, response.json()) == (500, {'error': message})
     assert api.get('/apps/demo/releases').json()[0]['id'] == release['id']
     assert api.get('/apps/demo').json()['status'] == 'deleting'
     clock.advance(1)

@@ -134,7 +134,7 @@ def _pods(state, app_name, options):
         if wanted and service not in wanted:
             continue
         phase = _PHASES.get(process.status, 'Unknown')
-        age = int((now - (process.started_ns or now)) // _NANOS)
+        age = int((now - (process.started_ns or now)) / _NANOS)
         ready = process.status == 'running'
         if phase != 'Running':
             classification = 'unhealthy'
@@ -186,5 +186,3 @@ def register(router, state):
     router.route('GET', '/apps/{app}/diagnose', app_diagnose)
     router.route('GET', '/apps/{app}/manifest/services/{service}', manifest_service)
     router.route('GET', '/apps/{app}/balancers', balancer_list)
-
-

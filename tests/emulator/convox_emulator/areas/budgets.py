@@ -7,25 +7,6 @@ from .. import budgets, render
 from ..budgets import budgets_of, require_admin
 
 
-def _ack_by(ctx):
-    """resolveAckByOverride: the JWT user (or the password caller's actor); a non-empty ``ack_by`` overrides it, deprecated."""
-    derived = ctx.caller.user.strip() or 'unknown'
-    raw = _form_value(ctx, 'ack_by').strip()
-    if not raw:
-        return derived, {}
-    return raw, {'Deprecation': 'true', 'Sunset': budgets.SUNSET, 'Link': budgets.DEPRECATION_LINK}
-
-
-def _form_value(ctx, name):
-    """formValue: like c.Value, but an urlencoded DELETE body is parsed too (Go skips bodies on DELETE)."""
-    params = ctx.params
-    if params.method == 'DELETE':
-        for key, value in params.body_pairs:
-            if key == name and value:
-                return value
-    return params.value(name)
-
-
 def _ok(headers):
     response = render.ok_response()
     response.headers.update(headers)
@@ -43,30 +24,30 @@ async def budget_get(ctx):
 
 
 async def budget_set(ctx):
-    ack_by, headers = _ack_by(ctx)
+    actor, headers = budgets.ack_by(ctx)
     params = ctx.params
     options = {'monthly-cap-usd': params.param('monthly-cap-usd'), 'alert-threshold-percent': params.param('alert-threshold-percent', 'int'),
                'at-cap-action': params.param('at-cap-action'), 'pricing-adjustment': params.param('pricing-adjustment')}
     if any(options[name] is not None for name in ('monthly-cap-usd', 'at-cap-action', 'pricing-adjustment')):
         require_admin(ctx.caller, 'AppBudgetSet: admin role required to set budget cap')
-    budgets_of(ctx.state).set(ctx.state, ctx.var('app'), options, ack_by)
+    budgets_of(ctx.state).set(ctx.state, ctx.var('app'), options, actor)
     return _ok(headers)
 
 
 async def budget_clear(ctx):
     require_admin(ctx.caller, 'AppBudgetClear: admin role required to remove budget config')
-    _ack, headers = _ack_by(ctx)
+    _ack, headers = budgets.ack_by(ctx)
     budgets_of(ctx.state).clear(ctx.state, ctx.var('app'))
     return _ok(headers)
 
 
 async def budget_reset(ctx):
-    ack_by, headers = _ack_by(ctx)
+    actor, headers = budgets.ack_by(ctx)
     force_clear = ctx.params.value('force_clear_cooldown') == 'true'
     if force_clear:
         require_admin(ctx.caller, "AppBudgetReset --force-clear-cooldown requires Admin role; current role is 'w'. Contact rack admin or use "
                                   "Admin token.")
-    budgets_of(ctx.state).reset(ctx.state, ctx.var('app'), ack_by, ctx.params.value('reset_period') == 'true')
+    budgets_of(ctx.state).reset(ctx.state, ctx.var('app'), actor, ctx.params.value('reset_period') == 'true')
     return _ok(headers)
 
 
@@ -80,7 +61,7 @@ async def budget_simulate(ctx):
 
 
 async def budget_dismiss_recovery(ctx):
-    _ack, headers = _ack_by(ctx)
+    _ack, headers = budgets.ack_by(ctx)
     return _json(budgets_of(ctx.state).dismiss_recovery(ctx.state, ctx.var('app')), headers)
 
 
@@ -99,4 +80,3 @@ def register(router, state):
     router.route('POST', '/apps/{app}/budget/simulate-shutdown', budget_simulate)
     router.route('POST', '/apps/{app}/budget/dismiss-recovery', budget_dismiss_recovery)
     router.route('GET', '/apps/{app}/cost', app_cost)
-

@@ -112,7 +112,7 @@ async def files_upload(ctx):
 
 def _archive(tree, requested):
     """tar -cf - <requested>: member names without the leading '/' (GNU tar strips it)."""
-    path = posixpath.normpath('/' + requested) if requested else ''
+    path = posixpath.normpath('/' + requested.lstrip('/')) if requested else ''
     if path not in tree:
         return b''
     selected = [name for name in sorted(tree) if name == path or name.startswith(path.rstrip('/') + '/')]
@@ -159,7 +159,7 @@ async def files_delete(ctx):
             raise ServerError('pods %s not found' % golang.quote(pid))
         failed = False
         for name in names:
-            path = posixpath.normpath('/' + name) if name else ''
+            path = posixpath.normpath('/' + name.lstrip('/')) if name else ''
             if path in tree and tree[path] is None:
                 failed = True
             else:

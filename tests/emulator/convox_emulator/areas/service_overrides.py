@@ -25,11 +25,9 @@ The handlers' own write-role checks (403) cannot be reached: every POST already 
 
 import json
 
-from .. import render, workloads
-from ..budgets import parse_float
+from .. import golang, render, workloads
+from ..budgets import ack_by, form_value, parse_float
 from ..errors import BadRequest, ServerError
-from .. import golang
-from .budgets import _ack_by, _form_value
 
 TRIGGER_TYPES = ('cpu', 'memory', 'gpuUtilization', 'queueDepth')
 _PARSE_BOOL = {'1': True, 't': True, 'T': True, 'TRUE': True, 'true': True, 'True': True,
@@ -45,8 +43,8 @@ def _deployment(state, app_name, service_name):
 
 async def scale_override(ctx):
     state, app_name, service_name = ctx.state, ctx.var('app'), ctx.var('service')
-    _ack, headers = _ack_by(ctx)
-    raw = _form_value(ctx, 'active').strip()
+    _ack, headers = ack_by(ctx)
+    raw = form_value(ctx, 'active').strip()
     if not raw:
         raise BadRequest('active form-param is required ("true" or "false")')
     if raw not in _PARSE_BOOL:
@@ -164,8 +162,8 @@ def _hold_count(state, app_name, service, count):
 
 async def triggers_enable(ctx):
     state, app_name, service_name = ctx.state, ctx.var('app'), ctx.var('service')
-    options = _decode_options(_form_value(ctx, 'opts'))
-    _ack, headers = _ack_by(ctx)
+    options = _decode_options(form_value(ctx, 'opts'))
+    _ack, headers = ack_by(ctx)
     _validate(options)
     keda = any(trigger['type'] in ('gpuUtilization', 'queueDepth') for trigger in options['triggers'])
     with state.lock:
@@ -189,7 +187,7 @@ async def triggers_enable(ctx):
 
 async def triggers_disable(ctx):
     state, app_name, service_name = ctx.state, ctx.var('app'), ctx.var('service')
-    _ack, headers = _ack_by(ctx)
+    _ack, headers = ack_by(ctx)
     with state.lock:
         state.settle()
         service = _deployment(state, app_name, service_name)
@@ -203,15 +201,15 @@ async def triggers_disable(ctx):
 
 async def triggers_threshold(ctx):
     state, app_name, service_name = ctx.state, ctx.var('app'), ctx.var('service')
-    trigger_type = _form_value(ctx, 'type').strip()
-    raw = _form_value(ctx, 'threshold').strip()
+    trigger_type = form_value(ctx, 'type').strip()
+    raw = form_value(ctx, 'threshold').strip()
     if not raw:
         raise BadRequest('threshold form-param is required')
     try:
         threshold = parse_float(raw)
     except golang.GoError as exc:
         raise BadRequest('invalid threshold: %s' % exc) from None
-    _ack, headers = _ack_by(ctx)
+    _ack, headers = ack_by(ctx)
     _validate_trigger({'type': trigger_type, 'threshold': threshold})
     with state.lock:
         state.settle()
