@@ -203,7 +203,7 @@ def v3(version=DEFAULT_V3_VERSION):
         jwt_invalid_duration_status=400, jwt_checks_roles=True,
         release_not_found=_v3_release_not_found, build_not_found=_v3_build_not_found, validate_app_name=_v3_validate_app_name,
         workloads=workloads.v3_rules(version), rack_resources=rack_resources.WebhookResources,
-        process_fields=PROCESS_FIELDS_V3, capacity=_v3_capacity, app_router='dev.localdev', admin=admin_rules.v3_rules(),
+        process_fields=PROCESS_FIELDS_V3, capacity=_v3_capacity, app_router='dev.localdev', admin=admin_rules.v3_rules(version),
     )
 
 

@@ -11,6 +11,7 @@ are the completeness proof: a route missing from the emulator fails here.
 import pytest
 import requests
 
+from convox_emulator.testing import EmulatorServer
 from emulator_helpers import Api
 
 # v3 (3.24.6) routes.go, websockets (SOCKET routes) left out; ANY routes are tried with GET and POST.
@@ -219,3 +220,21 @@ def test_v3_only_paths_are_unrouted_on_v2(v2, method, path):
     response = v2.request(method, path)
     assert _is_router_answer(response)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize('version, absent, present', [
+    ('3.24.5', [('GET', '/apps/demo/budget'), ('GET', '/apps/demo/cost'), ('POST', '/apps/demo/services/web/scale-override'),
+                ('GET', '/apps/demo/metrics-by-service'), ('GET', '/apps/demo/services/web/metrics'),
+                ('GET', '/apps/demo/manifest/services/web')],
+     [('POST', '/system/karpenter/cleanup'), ('GET', '/apps/demo/diagnose'), ('GET', '/apps/demo/configs')]),
+    ('3.19.4', [('GET', '/apps/demo/configs'), ('GET', '/custom/http/proxy/x'), ('GET', '/apps/demo/diagnose'),
+                ('POST', '/system/karpenter/cleanup')],
+     [('GET', '/letsencrypt/config'), ('POST', '/certificates/demo/renew'), ('GET', '/apps/demo/balancers')]),
+])
+def test_older_v3_racks_lack_later_routes(version, absent, present):
+    with EmulatorServer(password='pw', rack_version=version) as rack:
+        api = Api(rack)
+        for method, path in absent:
+            assert _is_router_answer(api.request(method, path)), (version, method, path)
+        for method, path in present:
+            assert not _is_router_answer(api.request(method, path)), (version, method, path)

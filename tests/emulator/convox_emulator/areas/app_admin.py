@@ -183,6 +183,9 @@ async def app_diagnose(ctx):
 def register(router, state):
     if not state.semantics.admin.v3_routes:
         return
-    router.route('GET', '/apps/{app}/diagnose', app_diagnose)
-    router.route('GET', '/apps/{app}/manifest/services/{service}', manifest_service)
+    features = state.semantics.admin.features
+    if 'diagnose' in features:
+        router.route('GET', '/apps/{app}/diagnose', app_diagnose)
+    if 'manifest_service' in features:
+        router.route('GET', '/apps/{app}/manifest/services/{service}', manifest_service)
     router.route('GET', '/apps/{app}/balancers', balancer_list)

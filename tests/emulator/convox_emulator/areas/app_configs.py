@@ -87,7 +87,7 @@ async def config_set(ctx):
 
 
 def register(router, state):
-    if not state.semantics.admin.v3_routes:
+    if 'configs' not in state.semantics.admin.features:
         return
     with state.lock:
         if _on_app_removed not in state.on_app_removed:

@@ -70,7 +70,7 @@ async def app_cost(ctx):
 
 
 def register(router, state):
-    if not state.semantics.admin.v3_routes:
+    if 'budgets' not in state.semantics.admin.features:
         return
     router.route('GET', '/apps/{app}/budget', budget_get)
     router.route('POST', '/apps/{app}/budget', budget_set)

@@ -71,7 +71,7 @@ def register(router, state):
     router.route('PUT', '/apps/{app}/ssl/{service}/{port}', certificate_apply)
     router.route('POST', '/certificates', certificate_create)
     router.route('DELETE', '/certificates/{id}', certificate_delete)
-    if state.semantics.admin.v3_routes:
+    if 'certificate_renew' in state.semantics.admin.features:
         router.route('POST', '/certificates/{id}/renew', certificate_renew)
     router.route('POST', '/certificates/generate', certificate_generate)
     router.route('GET', '/certificates', certificate_list)

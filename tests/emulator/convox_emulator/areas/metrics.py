@@ -166,9 +166,9 @@ def _thin(points, period):
 
 def register(router, state):
     router.route('GET', '/apps/{name}/metrics', app_metrics)
-    if state.semantics.admin.v3_routes:
+    if 'gpu_metrics' in state.semantics.admin.features:
         router.route('GET', '/apps/{app}/metrics-by-service', metrics_by_service)
         router.route('GET', '/apps/{app}/services/{service}/metrics', service_metrics)
-    else:
+    elif not state.semantics.admin.v3_routes:
         router.route('GET', '/apps/{app}/services/{name}/metrics', service_metrics)
     router.route('GET', '/system/metrics', system_metrics)

@@ -198,7 +198,11 @@ def register(router, state):
     router.route('POST', '/events', event_send)
     if not state.semantics.admin.v3_routes:
         return
-    router.route('POST', '/system/karpenter/cleanup', karpenter_cleanup)
-    router.route('GET', '/letsencrypt/config', letsencrypt_get)
-    router.route('PUT', '/letsencrypt/config', letsencrypt_apply)
-    router.route('ANY', '/custom/http/proxy/{path:.*}', http_proxy)
+    features = state.semantics.admin.features
+    if 'karpenter' in features:
+        router.route('POST', '/system/karpenter/cleanup', karpenter_cleanup)
+    if 'letsencrypt' in features:
+        router.route('GET', '/letsencrypt/config', letsencrypt_get)
+        router.route('PUT', '/letsencrypt/config', letsencrypt_apply)
+    if 'http_proxy' in features:
+        router.route('ANY', '/custom/http/proxy/{path:.*}', http_proxy)

@@ -225,7 +225,7 @@ async def triggers_threshold(ctx):
 
 
 def register(router, state):
-    if not state.semantics.admin.v3_routes:
+    if 'service_overrides' not in state.semantics.admin.features:
         return
     workloads.attach(state)
     router.route('POST', '/apps/{app}/services/{service}/scale-override', scale_override)
