@@ -165,6 +165,9 @@ class Semantics:
     app_router: str = ''
     # Rack administration: registries, certificates, instances, configs, budgets, ... (admin_rules.AdminRules).
     admin: object = None
+    # Deleting an app that is already being deleted: v3's namespace is terminating (Kubernetes' conflict, a 500);
+    # v2's CloudFormation DeleteStack is idempotent (ok).
+    redelete_conflicts: bool = True
 
     def promote_check_error(self, message):
         return error_for_status(self.promote_check_status, message)
@@ -218,7 +221,7 @@ def v2(version):
         jwt_invalid_duration_status=404, jwt_checks_roles=False,
         release_not_found=_v2_release_not_found, build_not_found=_v2_build_not_found, validate_app_name=_v2_validate_app_name,
         workloads=workloads.v2_rules(), rack_resources=rack_resources.StackResources,
-        process_fields=PROCESS_FIELDS_V2, capacity=_v2_capacity, admin=admin_rules.v2_rules(),
+        process_fields=PROCESS_FIELDS_V2, capacity=_v2_capacity, admin=admin_rules.v2_rules(), redelete_conflicts=False,
     )
 
 

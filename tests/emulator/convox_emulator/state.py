@@ -264,7 +264,7 @@ class RackState:
         self.build_ns = int(build_seconds * _NANOS)
         self.console = console
         # App.router: the rack's ROUTER (v3: the router domain), empty on v2.
-        self.router = getattr(semantics, 'app_router', '')
+        self.router = semantics.app_router
         self.clock = clock or time.time_ns
         self.lock = threading.RLock()
         self.jwt_key = secrets.token_bytes(32)
@@ -435,6 +435,8 @@ class RackState:
             if app.locked:
                 raise Conflict('app is locked: %s' % name)
             if app.transition == 'deleting':
+                if not self.semantics.redelete_conflicts:
+                    return
                 # Deleting a namespace that is already terminating: the API server's conflict, untyped for the rack.
                 raise ServerError('Operation cannot be fulfilled on namespaces %s: The system is ensuring all content is removed from '
                                   'this namespace.  Upon completion, this namespace will automatically be purged by the system.'
