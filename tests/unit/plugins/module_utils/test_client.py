@@ -224,8 +224,12 @@ def test_app_calls_and_parameters_travel_as_one_encoded_field(rack, client):
     assert 'locked' in caught.value.message
     client.app_update('demo', lock=False)
     client.app_delete('demo')
+    # The rack shows the app `deleting` for a while before it is gone.
+    deadline = time.monotonic() + 5
     with pytest.raises(ConvoxNotFoundError):
-        client.app_get('demo')
+        while time.monotonic() < deadline:
+            assert client.app_get('demo')['status'] == 'deleting'
+            time.sleep(0.05)
 
 
 def test_release_env_round_trip(rack, client):
