@@ -55,6 +55,8 @@ class ConvoxError(Exception):
     """
 
     may_have_acted = True
+    # True for the router's empty 404/405: the path is no API route (set by _response).
+    unrouted = False
 
     def __init__(self, message):
         super().__init__(message)

@@ -135,7 +135,10 @@ class CallContext:
             hint = self._redirect_hint(headers.get('Location', ''))
         elif status == 400 and self.origin.startswith('http://') and _PLAIN_HTTP_TO_TLS.search(message):
             hint = 'the server speaks HTTPS on this port: use https:// in `host`'
-        return error_class(status, message, self.request_id(headers), self.method, self.path, hint=hint)
+        error = error_class(status, message, self.request_id(headers), self.method, self.path, hint=hint)
+        # The router's empty 404 says the path is not an API route, not that an object is missing.
+        error.unrouted = status in (404, 405) and not content.strip()
+        return error
 
     def _empty_answer(self, status):
         """The message (and hint) for an error answer without a body: the router's 404 and 405."""
