@@ -63,32 +63,38 @@ options:
     default: true
   ca_path:
     description:
-      - A CA bundle used to verify the rack's or the console's certificate.
+      - A CA bundle in PEM format used to verify the rack's or the console's certificate.
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds to wait for each HTTP request - more than V(0), at most V(86400) (a day).
     type: float
     default: 30
   retries:
     description:
       - How transient failures are retried, with exponential backoff and jitter.
       - Reads (V(GET), V(HEAD), V(OPTIONS)) are retried on HTTP 429, 502, 503, 504 and on connection errors.
-        Writes are retried only when the rack cannot have acted on them (HTTP 429, or a connection that
-        could not be opened). A build or release create is never sent twice.
+        Writes are retried only when the rack cannot have acted on them - after HTTP 429, or a connection that was
+        refused or could not be opened in time. An upload, a build create or a release create is retried only when no
+        connection could be made at all (refused, or a temporary name resolution failure), since then nothing was sent.
+      - A host name that does not exist is not retried; a temporary name resolution failure is.
       - Every retry is reported as a warning and counted in the result as C(api_retries).
+      - The bounds keep a call finite - it takes at most O(timeout) per attempt plus O(retries.backoff_max) per retry.
+      - A dict; any other value is refused.
     type: dict
     suboptions:
       max_retries:
-        description: Retries after the first attempt; V(0) disables retrying.
+        description: Retries after the first attempt, from V(0) (no retrying) to V(50).
         type: int
         default: 3
       backoff_base:
-        description: Seconds of the first backoff; each retry doubles it.
+        description: Seconds of the first backoff, from V(0) to V(3600); each retry doubles it.
         type: float
         default: 1.0
       backoff_max:
-        description: The longest single wait, in seconds. A C(Retry-After) header is honoured up to this value.
+        description:
+          - The longest single wait, in seconds, from V(0) to V(3600).
+          - A C(Retry-After) header is honoured up to this value.
         type: float
         default: 30.0
       retry_on_500:

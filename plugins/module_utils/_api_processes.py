@@ -39,7 +39,8 @@ def process_missing(error):
 
 
 def _header_safe(text):
-    return not any(ch in text for ch in '\r\n') and all(ord(ch) < 256 for ch in text)
+    """Printable ASCII: a header carries it byte for byte; anything else goes in the query, percent-encoded UTF-8."""
+    return all(32 <= ord(ch) < 127 for ch in text)
 
 
 class ProcessesAPI:
@@ -101,7 +102,7 @@ class ProcessesAPI:
         if _header_safe(command):
             headers['Command'] = command
         else:
-            # A header cannot hold line breaks; the rack reads the command as a form value first.
+            # A header cannot hold line breaks (nor, portably, non-ASCII); the rack reads the command as a form value first.
             params = {'command': command}
         path = api_path('apps', app, 'processes', pid, 'exec')
         with self.open_stream(path, headers=headers, params=params, timeout=timeout, acts=True) as stream:

@@ -23,14 +23,16 @@ class SystemAPI:
         self.request('GET', api_path('auth'))
         return True
 
+    # The answers must have the API's shape: a proxy's or a test double's JSON of another shape
+    # is an error here, not a `system` that the caller's code then trips over.
     def system_get(self):
-        return self.get_json(api_path('system'))
+        return self.get_json(api_path('system'), kind=dict)
 
     def system_capacity(self):
-        return self.get_json(api_path('system', 'capacity'))
+        return self.get_json(api_path('system', 'capacity'), kind=dict)
 
     def system_processes(self, all=False):
-        return self.get_json(api_path('system', 'processes'), params=dict(all=True if all else None))
+        return self.get_json(api_path('system', 'processes'), params=dict(all=True if all else None), kind=list)
 
     def jwt_token(self, role, duration_hours):
         """Mint a rack JWT (``role`` read, write or admin) valid for ``duration_hours``; returns the token.

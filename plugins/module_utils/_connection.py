@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import ssl
 import sys
 from urllib.parse import unquote, urlsplit
 
@@ -94,6 +95,8 @@ _MAX_SETTINGS_FILE = 1024 * 1024
 
 
 _HOST_LABEL = re.compile(r'^[A-Za-z0-9_-]{1,63}\Z')
+_ENCODE_HINT = (' (a password in it must be percent-encoded: / is %2F, @ is %40, : is %3A; '
+                'or pass it as `api_key`)')
 
 
 def _valid_hostname(hostname):
@@ -107,17 +110,38 @@ def _valid_hostname(hostname):
     return all(_HOST_LABEL.match(label) for label in ascii_name.split('.'))
 
 
+def _misread_credentials(url, parts):
+    """True when an '@' follows the host part of ``url`` (which has a scheme): a password holding
+    '/', '?' or '#' that was not percent-encoded, so the URL does not say what was meant."""
+    return '@' in url.partition('://')[2][len(parts.netloc):]
+
+
 def url_secret_forms(text):
     """The forms of a password embedded in a host or URL (``https://convox:<pw>@host``), for masking.
 
     Used before any request, so that a credential typed into ``host`` is masked in a module's
-    logged and returned arguments even when the task fails early.
+    logged and returned arguments even when the task fails early. A password that is not
+    percent-encoded (``convox:p/w@ss:x@host``) does not parse as written: then everything between
+    ``://`` and the last ``@`` is taken for the credentials, and masked whole and from its first ``:``.
     """
-    try:
-        password = urlsplit(text.strip() if '://' in text else 'https://' + text.strip()).password
-    except (AttributeError, ValueError):
+    if not isinstance(text, str):
         return ()
-    return secret_forms(unquote(password)) + secret_forms(password) if password else ()
+    url = text.strip() if '://' in text else 'https://' + text.strip()
+    forms = set()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port that does not parse: the URL was not read as written
+    except ValueError:
+        parts = None
+    if parts is not None and not _misread_credentials(url, parts):
+        if parts.password:
+            forms.update(secret_forms(unquote(parts.password)) + secret_forms(parts.password))
+    else:
+        userinfo = url.partition('://')[2].rpartition('@')[0]
+        for value in (userinfo, userinfo.partition(':')[2]):
+            if value:
+                forms.update(secret_forms(value) + secret_forms(unquote(value)))
+    return tuple(sorted(forms, key=len, reverse=True))
 
 
 class _Endpoint:
@@ -132,7 +156,9 @@ class _Endpoint:
             parts = urlsplit(text)
             port = parts.port
         except ValueError:
-            raise ConvoxConfigError('%s is not a valid host or URL' % what) from None
+            raise ConvoxConfigError('%s is not a valid host or URL%s' % (what, _ENCODE_HINT if '@' in text else '')) from None
+        if _misread_credentials(text, parts):
+            raise ConvoxConfigError('%s is not a valid host or URL%s' % (what, _ENCODE_HINT))
         if port == 0:
             raise ConvoxConfigError('%s has an invalid port' % what)
         if parts.scheme not in ('http', 'https'):
@@ -302,8 +328,22 @@ def _verify(options):
         ca_path = os.path.expanduser(ca_path)
         if not os.path.isfile(ca_path):
             raise ConvoxConfigError('ca_path %s is not a file' % ca_path)
+        _check_ca_bundle(ca_path)
         return ca_path
     return True
+
+
+def _check_ca_bundle(ca_path):
+    """Refuse a ``ca_path`` that TLS could not use, naming the option: otherwise the failure shows only
+    later, as a TLS error of the request that does not say which setting is wrong."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    try:
+        context.load_verify_locations(cafile=ca_path)
+    except ssl.SSLError as exc:
+        raise ConvoxConfigError('ca_path %s holds no usable PEM certificate (%s): it must be a CA bundle in PEM format'
+                                % (ca_path, exc.reason or 'unreadable')) from None
+    except (OSError, ValueError) as exc:
+        raise ConvoxConfigError('cannot read ca_path %s: %s' % (ca_path, getattr(exc, 'strerror', None) or exc)) from None
 
 
 def resolve_connection(options, environ=None, home=None):

@@ -44,6 +44,8 @@ controller (the lookup) can catch these errors without requests being installed.
 
 from __future__ import annotations
 
+import base64
+import re
 from urllib.parse import quote, quote_plus
 
 REDACTED = '********'
@@ -57,6 +59,8 @@ class ConvoxError(Exception):
     """
 
     may_have_acted = True
+    # True for the router's empty 404/405: the path is no API route (set by _response).
+    unrouted = False
 
     def __init__(self, message):
         super().__init__(message)
@@ -229,7 +233,17 @@ class ConvoxGatewayError(ConvoxAPIError):
 
 
 class ConvoxResponseError(ConvoxAPIError):
-    """The server answered with a success whose body is not what the Convox API sends."""
+    """The server answered with a success whose body is not what the Convox API sends.
+
+    The server accepted the request, so the rack may have acted on it, unless ``foreign`` says
+    the answer was a page of something else (a console's login page, a proxy's page), which
+    proves the request never reached the rack.
+    """
+
+    def __init__(self, status_code, message, request_id=None, method=None, path=None, hint=None, foreign=False):
+        super().__init__(status_code, message, request_id, method, path, hint=hint)
+        self.foreign = foreign
+        self.may_have_acted = not foreign and status_code < 300
 
 
 _ERROR_CLASSES = {
@@ -263,6 +277,24 @@ def secret_forms(secret):
     if not secret:
         return ()
     return tuple(sorted(set((secret, quote(secret, safe=''), quote(secret), quote_plus(secret))), key=len, reverse=True))
+
+
+def basic_credential(username, password):
+    """The ``Authorization: Basic`` credential for a user and key, as it travels (UTF-8, base64)."""
+    return base64.b64encode(('%s:%s' % (username, password)).encode('utf-8')).decode('ascii')
+
+
+# C0 controls but tab, DEL, C1 controls, and the Unicode marks that reorder or hide text on a terminal.
+_UNPRINTABLE = re.compile('[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]')
+
+
+def printable(text):
+    """Text from a server made safe for a terminal: control characters become visible escapes.
+
+    An error page or header could otherwise carry ANSI escape sequences (recolour, clear or
+    rewrite the screen), a NUL, line breaks that forge log lines, or bidi marks that hide text.
+    """
+    return _UNPRINTABLE.sub(lambda match: match.group().encode('unicode_escape').decode('ascii'), text)
 
 
 def shown(value):

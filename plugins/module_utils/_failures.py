@@ -21,7 +21,9 @@ the rack can have acted on it:
     ================================  ==============  ==============  ==================
     attempt failed with               GET/HEAD/OPTS   POST/PUT/DELETE idempotent=False
     ================================  ==============  ==============  ==================
-    connection refused / DNS failure  retry           retry           retry
+    connection refused                retry           retry           retry
+    DNS: temporary failure            retry           retry           retry
+    DNS: no such host (NXDOMAIN)      -               -               -
     connect timeout                   retry           retry           -
     429 Too Many Requests             retry           retry           -
     502, 503, 504                     retry           -               -
@@ -29,6 +31,11 @@ the rack can have acted on it:
     read timeout, connection broken   retry           -               -
     TLS failure, any other status     -               -               -
     ================================  ==============  ==============  ==================
+
+Whether the rack may have acted on a failed request (``ConvoxError.may_have_acted``, which
+decides a task's ``changed``) follows the same facts: not when the connection was refused,
+never opened, or the host name did not resolve, nor after a TLS failure; it may have when the
+connection broke or timed out after the request went out.
 
 ``idempotent=True`` makes a request retry like a read; ``idempotent=False`` is for calls that
 must never run twice (build create, release create, uploads). Every retry calls ``warn`` and
@@ -59,6 +66,7 @@ GATEWAY_STATUSES = frozenset((502, 503, 504))
 
 # What went wrong, ordered by how much of the request can have reached the server.
 _REFUSED = 'refused'                  # no connection at all: nothing was sent
+_UNKNOWN_HOST = 'unknown-host'        # the name does not exist: nothing was sent, retrying cannot help
 _CONNECT_TIMEOUT = 'connect-timeout'  # the connection never opened: nothing was sent
 _TLS = 'tls'                          # the certificate was refused: nothing was sent, retrying cannot help
 _READ_TIMEOUT = 'read-timeout'        # sent, no answer in time: the rack may be acting on it
@@ -98,7 +106,19 @@ def _first(chain, types):
     return None
 
 
+# getaddrinfo's answers that a name does not exist (NXDOMAIN), or has no address: definite, unlike
+# EAI_AGAIN (the resolver could not answer now), which is worth a retry.
+_NO_SUCH_HOST = frozenset(getattr(socket, name) for name in ('EAI_NONAME', 'EAI_NODATA') if hasattr(socket, name))
+
+
+def _unknown_host(chain):
+    error = _first(chain, socket.gaierror)
+    return error is not None and error.errno in _NO_SUCH_HOST
+
+
 def _os_reason(chain):
+    if _unknown_host(chain):
+        return 'the host name cannot be resolved: no such host (check `host`)'
     if _first(chain, socket.gaierror):
         return 'the host name cannot be resolved'
     if _first(chain, ConnectionRefusedError):
@@ -151,7 +171,8 @@ def _classify(exc, context):
     if _first(chain, urllib3.exceptions.NewConnectionError):
         reason = _os_reason(chain)
         error = ConvoxConnectionError(redact('cannot connect to %s: %s' % (origin, reason)), method, path)
-        return _REFUSED, error, 'could not connect (%s)' % reason
+        kind = _UNKNOWN_HOST if _unknown_host(chain) else _REFUSED
+        return kind, error, 'could not connect (%s)' % reason
     if _first(chain, (requests.exceptions.ConnectTimeout, urllib3.exceptions.ConnectTimeoutError)):
         error = ConvoxTimeoutError(redact('cannot connect to %s: no answer within %gs' % (origin, context.timeout)), method, path)
         return _CONNECT_TIMEOUT, error, 'could not connect within %gs' % context.timeout
@@ -160,6 +181,9 @@ def _classify(exc, context):
         return _READ_TIMEOUT, ConvoxTimeoutError(redact(message), method, path), 'got no answer within %gs' % context.timeout
     reason = _os_reason(chain)
     message = '%s %s: the connection to %s broke: %s' % (method, path, origin, reason)
+    if origin.startswith('http://') and _first(chain, (ConnectionResetError, http.client.RemoteDisconnected)):
+        # A TLS port drops a plain HTTP request this way; nothing else in the answer says so.
+        message += '; if the server speaks HTTPS on this port, use https:// in `host`'
     return _BROKEN, ConvoxConnectionError(redact(message), method, path), 'lost the connection (%s)' % reason
 
 

@@ -15,6 +15,7 @@ import copy
 from contextlib import contextmanager
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxClient
 from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxAPIError, ConvoxError
@@ -35,8 +36,11 @@ class ConvoxModule(AnsibleModule):
     argument errors fail before any credential is looked up.
     """
 
-    def __init__(self, argument_spec=None, wait=False, websockets=False, **kwargs):
+    def __init__(self, argument_spec=None, wait=False, any_case=(), websockets=False, **kwargs):
         """``wait=True`` adds the wait options (``WAIT_ARGSPEC``; the doc fragment ``convox.convox.wait``).
+
+        ``any_case`` names options whose value matches its ``choices`` in any case (``method: get``
+        is ``GET``, as in ansible.builtin.uri); the choices themselves stay in the argspec and docs.
 
         ``websockets=True`` is for modules that use the rack's websocket routes (exec, logs): they fail at
         once, before any request, when websocket-client is missing; other modules never need it.
@@ -45,12 +49,34 @@ class ConvoxModule(AnsibleModule):
         if wait:
             spec.update(copy.deepcopy(WAIT_ARGSPEC))
         spec.update(argument_spec or {})
+        self._any_case = tuple(any_case)
+        self._shape_errors = []
         super().__init__(argument_spec=spec, **kwargs)
+        if self._shape_errors:
+            self.fail_json(msg='; '.join(self._shape_errors))
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         if websockets and not HAS_WEBSOCKET:
             self.fail_json(msg=missing_required_lib(WEBSOCKET_LIBRARY), exception=WEBSOCKET_IMPORT_ERROR)
         self._client = None
+
+    def _load_params(self):
+        """Read the arguments, then fix up what ansible-core's validation would mishandle.
+
+        AnsibleModule calls this before it validates. ansible-core crashes with a TypeError
+        when a dict option with suboptions gets a value that is not a dict (``retries: 5``):
+        such a value is taken out here and reported as a clean failure after validation.
+        """
+        super()._load_params()
+        for name, option in self.argument_spec.items():
+            names = [name] + list(option.get('aliases') or ())
+            for given in (key for key in names if key in self.params):
+                value = self.params[given]
+                if name in self._any_case and isinstance(value, str):
+                    self.params[given] = _choice_in_any_case(value, option.get('choices') or ())
+                elif option.get('options') and value is not None and not _dict_shaped(value, option):
+                    self._shape_errors.append(_shape_error(given, value, option))
+                    del self.params[given]
 
     @property
     def client(self):
@@ -127,6 +153,32 @@ class ConvoxModule(AnsibleModule):
             yield
         except ConvoxError as error:
             self.fail_from_error(error, **(result or {}))
+
+
+def _choice_in_any_case(value, choices):
+    """The choice ``value`` names, ignoring case; the value itself when none does (validation then refuses it)."""
+    for choice in choices:
+        if isinstance(choice, str) and choice.lower() == value.lower():
+            return choice
+    return value
+
+
+def _dict_shaped(value, option):
+    """Whether ansible-core can read ``value`` as the option's dict (or list of dicts) of suboptions."""
+    def is_dict(item):
+        try:
+            return isinstance(check_type_dict(item), dict)
+        except (TypeError, ValueError):
+            return False
+    if option.get('type') == 'list':
+        return isinstance(value, (list, str)) and all(is_dict(item) for item in (value if isinstance(value, list) else [value]))
+    return is_dict(value)
+
+
+def _shape_error(name, value, option):
+    keys = ', '.join(sorted(option['options']))
+    shape = 'a list of dicts' if option.get('type') == 'list' else 'a dict'
+    return '%s must be %s with the keys %s, not %s' % (name, shape, keys, type(value).__name__)
 
 
 def snake_keys(value, opaque=('parameters', 'outputs', 'env', 'environment', 'labels')):

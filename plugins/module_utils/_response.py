@@ -10,8 +10,12 @@
 """Answers of the rack: ``ConvoxResponse`` and the typed error an error answer becomes.
 
 An error body is read the way the rack writes it (convox-api.md section 4): the ``error`` of
-a JSON body, else the trimmed text, else ``response status <code>``. An HTML page (a console
-asked without ``Rack``, a proxy's error page) is described by its title, never quoted.
+a JSON body, else the trimmed text; the router's empty 404 and 405 say that the route does not
+exist or does not take the method. An HTML page (a console asked without ``Rack``, a proxy's
+error page) is described by its title, never quoted.
+
+This is where server text enters messages, so it is made ``printable`` here: control
+characters (ANSI escapes, NUL, line breaks) from a server never reach a terminal as they are.
 Nothing here imports requests: the transport passes in what it knows of its HTTP library.
 """
 
@@ -25,6 +29,7 @@ from ansible_collections.convox.convox.plugins.module_utils._errors import (
     ConvoxForbiddenError,
     ConvoxResponseError,
     error_class_for,
+    printable,
 )
 
 # Streamed bodies are read this much at a time, whatever their size.
@@ -34,6 +39,8 @@ MAX_ERROR_TEXT = 500
 
 _HTML_TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r'<[^>]+>')
+# What Go's net/http and nginx answer to a plain HTTP request on a TLS port.
+_PLAIN_HTTP_TO_TLS = re.compile(r'HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port', re.IGNORECASE)
 
 
 def media_type(content_type):
@@ -69,7 +76,7 @@ def is_html(content_type, text):
 def html_summary(text):
     """An HTML page described by its title, never quoted whole."""
     match = _HTML_TITLE.search(text[:65536])
-    title = ' '.join(_TAGS.sub(' ', match.group(1)).split()) if match else ''
+    title = printable(' '.join(_TAGS.sub(' ', match.group(1)).split())) if match else ''
     if title:
         return 'an HTML page titled "%s"' % (title if len(title) <= 80 else title[:77] + '...')
     return 'an HTML page'
@@ -118,14 +125,35 @@ class CallContext:
                 message = text.strip()
             if len(message) > MAX_ERROR_TEXT:
                 message = message[:MAX_ERROR_TEXT] + '...'
-            message = message or 'response status %d' % status
-        message = self.redact(message)
+            if not message:
+                message, hint = self._empty_answer(status)
+        message = printable(self.redact(message))
         error_class = error_class_for(status, message)
         if status == 401 and hint is None:
             hint = self._auth_hint(error_class, headers)
         elif status in (301, 302, 303, 307, 308):
             hint = self._redirect_hint(headers.get('Location', ''))
-        return error_class(status, message, headers.get('Request-Id'), self.method, self.path, hint=hint)
+        elif status == 400 and self.origin.startswith('http://') and _PLAIN_HTTP_TO_TLS.search(message):
+            hint = 'the server speaks HTTPS on this port: use https:// in `host`'
+        error = error_class(status, message, self.request_id(headers), self.method, self.path, hint=hint)
+        # The router's empty 404 says the path is not an API route, not that an object is missing.
+        error.unrouted = status in (404, 405) and not content.strip()
+        return error
+
+    def _empty_answer(self, status):
+        """The message (and hint) for an error answer without a body: the router's 404 and 405."""
+        if status == 404:
+            hint = "the API's paths have no trailing '/'" if len(self.path) > 1 and self.path.endswith('/') else None
+            return 'no such API route', hint
+        if status == 405:
+            return 'the API route does not take %s' % self.method, None
+        return 'response status %d' % status, None
+
+    @staticmethod
+    def request_id(headers):
+        """The rack's Request-Id, safe to print (it is server text)."""
+        value = headers.get('Request-Id')
+        return printable(value) if value is not None else None
 
     def _auth_hint(self, error_class, headers):
         if error_class is ConvoxForbiddenError:
@@ -141,10 +169,12 @@ class CallContext:
         parts = urlsplit(location)
         # Show where it points without user info or query: enough to fix `host`, nothing secret.
         target = '%s://%s%s' % (parts.scheme, parts.hostname, parts.path) if parts.hostname else parts.path
-        return 'the API does not redirect; set `host` to the address it points to (%s)' % self.redact(target or '?')
+        return 'the API does not redirect; set `host` to the address it points to (%s)' % printable(self.redact(target or '?'))
 
-    def response_error(self, status, headers, what):
-        return ConvoxResponseError(status, self.redact(what), headers.get('Request-Id'), self.method, self.path)
+    def response_error(self, status, headers, what, foreign=False):
+        """A success answer that is not the API's; ``foreign`` when it proves the rack never saw the request."""
+        return ConvoxResponseError(status, printable(self.redact(what)), self.request_id(headers), self.method, self.path,
+                                   foreign=foreign)
 
     def transport_error(self, exc):
         """The ConvoxTransportError for an exception raised by requests or urllib3."""
@@ -154,6 +184,9 @@ class CallContext:
     def read_failures(self):
         """The exception types a body read may raise (the HTTP library's), to be translated."""
         return self._client.READ_FAILURES
+
+
+_JSON_KINDS = {dict: 'object', list: 'list', str: 'string', int: 'number', float: 'number', bool: 'boolean', type(None): 'null'}
 
 
 class ConvoxResponse:
@@ -213,15 +246,23 @@ class ConvoxResponse:
         if self.request_id or self.is_json:
             return
         if is_html(self.content_type, self.text):
-            raise self._not_json(self.text)
+            raise self._not_json(self.text, foreign=True)
 
-    def _not_json(self, text):
+    def _not_json(self, text, foreign=False):
         if is_html(self.content_type, text):
             what = 'the server answered with %s instead of the Convox API; %s' % (html_summary(text), self._context.html_hint())
         else:
             # Never quote the body: it may hold env values or other secrets.
             what = 'the answer is not JSON (content type %s, %d bytes)' % (media_type(self.content_type) or 'unknown', len(self.content))
-        return self._context.response_error(self.status, self.headers, what)
+        return self._context.response_error(self.status, self.headers, what, foreign=foreign)
+
+    def json_of(self, kind):
+        """The decoded JSON body, which must be a ``kind`` (dict or list) as the API sends it."""
+        value = self.json()
+        if not isinstance(value, kind):
+            raise self._context.response_error(self.status, self.headers, 'the answer is a JSON %s where the Convox API sends %s' % (
+                _JSON_KINDS.get(type(value), type(value).__name__), 'an object' if kind is dict else 'a list'))
+        return value
 
     def iter_content(self, chunk_size=CHUNK_SIZE):
         """Yield the body in chunks; transport failures become Convox errors."""

@@ -21,11 +21,17 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.convox.convox.plugins.module_utils._errors import REDACTED, ConvoxConfigError, secret_forms
+from ansible_collections.convox.convox.plugins.module_utils._errors import REDACTED, ConvoxConfigError, basic_credential, secret_forms
 
 DEFAULT_USER = 'convox'
 DEFAULT_TIMEOUT = 30.0
 RETRY_DEFAULTS = dict(max_retries=3, backoff_base=1.0, backoff_max=30.0, retry_on_500=False)
+
+# Upper bounds, so that a call's deadline (_failures.call_deadline) is always finite: a request
+# may wait a day for its answer (a huge build import), a retry an hour, and a call retries 50 times.
+MAX_TIMEOUT = 86400.0
+MAX_RETRIES = 50
+MAX_BACKOFF = 3600.0
 
 
 class RetrySettings:
@@ -35,9 +41,9 @@ class RetrySettings:
 
     def __init__(self, max_retries=RETRY_DEFAULTS['max_retries'], backoff_base=RETRY_DEFAULTS['backoff_base'],
                  backoff_max=RETRY_DEFAULTS['backoff_max'], retry_on_500=RETRY_DEFAULTS['retry_on_500']):
-        self.max_retries = non_negative(max_retries, 'retries.max_retries', int)
-        self.backoff_base = non_negative(backoff_base, 'retries.backoff_base', float)
-        self.backoff_max = non_negative(backoff_max, 'retries.backoff_max', float)
+        self.max_retries = bounded(max_retries, 'retries.max_retries', 0, MAX_RETRIES, int)
+        self.backoff_base = bounded(backoff_base, 'retries.backoff_base', 0, MAX_BACKOFF)
+        self.backoff_max = bounded(backoff_max, 'retries.backoff_max', 0, MAX_BACKOFF)
         self.retry_on_500 = to_bool(retry_on_500, 'retries.retry_on_500')
 
     @classmethod
@@ -87,7 +93,7 @@ class ConnectionSettings:
         self.password = password
         self.rack = rack or None
         self.verify = verify
-        self.timeout = positive(timeout, 'timeout')
+        self.timeout = request_timeout(timeout)
         self.retries = retries if retries is not None else RetrySettings()
         self.actor = actor or None
         self.credential_source = credential_source
@@ -98,8 +104,14 @@ class ConnectionSettings:
         return self.rack is not None
 
     def secret_values(self):
-        """The values a caller must mask in its own output (for example ``module.no_log_values``)."""
-        return secret_forms(self.password)
+        """Every form of the key a caller must mask in its own output (for example ``module.no_log_values``):
+        the key as is, percent-encoded, and inside the ``Authorization: Basic`` credential."""
+        if not self.password:
+            return ()
+        forms = set(secret_forms(self.password))
+        forms.add(basic_credential(self.username, self.password))
+        # Longest first, so that a secret containing another is replaced whole.
+        return tuple(sorted(forms, key=len, reverse=True))
 
     def __repr__(self):
         return ('ConnectionSettings(base_url=%r, username=%r, password=%s, rack=%r, verify=%r, timeout=%r, retries=%r, actor=%r)'
@@ -107,23 +119,39 @@ class ConnectionSettings:
                    self.timeout, self.retries, self.actor))
 
 
-def non_negative(value, name, kind):
-    """``value`` as ``kind`` (int or float), refusing what is not a number of at least 0."""
+def _number(text):
+    return ('%g' % text) if isinstance(text, float) else str(text)
+
+
+def bounded(value, name, low, high, kind=float, low_open=False):
+    """``value`` as ``kind`` (int or float) within ``low`` .. ``high``; ``low_open`` excludes ``low`` itself.
+
+    The message states the range that is really allowed, whatever was wrong with the value.
+    """
+    if kind is int:
+        rule = '%s must be a whole number from %s to %s' % (name, _number(low), _number(high))
+    elif low_open:
+        rule = '%s must be a number more than %s and at most %s' % (name, _number(low), _number(high))
+    else:
+        rule = '%s must be a number from %s to %s' % (name, _number(low), _number(high))
+    if isinstance(value, bool):
+        raise ConvoxConfigError(rule)
     try:
-        number = kind(value)
+        number = float(value)
     except (TypeError, ValueError):
-        raise ConvoxConfigError('%s must be a number' % name) from None
-    if isinstance(value, bool) or math.isnan(number) or number < 0:
-        raise ConvoxConfigError('%s must be a number of at least 0' % name)
+        raise ConvoxConfigError(rule) from None
+    if math.isnan(number) or number < low or number > high or (low_open and number == low):
+        raise ConvoxConfigError(rule)
+    if kind is int:
+        if number != int(number):
+            raise ConvoxConfigError(rule)
+        return int(number)
     return number
 
 
-def positive(value, name):
-    """``value`` as a float, refusing 0, infinity and what is not a number."""
-    number = non_negative(value, name, float)
-    if number == 0 or math.isinf(number):
-        raise ConvoxConfigError('%s must be a finite number more than 0' % name)
-    return number
+def request_timeout(value, name='timeout'):
+    """A request timeout in seconds: more than 0, at most a day."""
+    return bounded(value, name, 0, MAX_TIMEOUT, low_open=True)
 
 
 def to_bool(value, name):

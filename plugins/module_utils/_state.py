@@ -322,8 +322,13 @@ class DesiredState:
 
 
 def read_or_none(call, *args, **kwargs):
-    """The object ``call`` reads, or None when the rack answers that it does not exist (404)."""
+    """The object ``call`` reads, or None when the rack answers that it does not exist (404).
+
+    The router's 404 for a path that is no API route (an older rack, a typo) is not "absent": it is raised.
+    """
     try:
         return call(*args, **kwargs)
-    except ConvoxNotFoundError:
+    except ConvoxNotFoundError as error:
+        if error.unrouted:
+            raise
         return None

@@ -21,7 +21,6 @@ attempts stops retrying (and later attempts get a shorter timeout) instead of ru
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
 import random
@@ -36,8 +35,8 @@ from ansible_collections.convox.convox.plugins.module_utils._errors import (
     ConvoxConfigError,
     ConvoxFileError,
     ConvoxMissingLibraryError,
+    ConvoxResponseError,
     REDACTED,
-    secret_forms,
     shown,
 )
 from ansible_collections.convox.convox.plugins.module_utils._failures import (
@@ -50,9 +49,14 @@ from ansible_collections.convox.convox.plugins.module_utils._failures import (
     retry_after_seconds,
 )
 from ansible_collections.convox.convox.plugins.module_utils._response import CHUNK_SIZE, CallContext, ConvoxResponse
-from ansible_collections.convox.convox.plugins.module_utils._settings import positive
+from ansible_collections.convox.convox.plugins.module_utils._settings import request_timeout
 from ansible_collections.convox.convox.plugins.module_utils._version import COLLECTION_VERSION
-from ansible_collections.convox.convox.plugins.module_utils._wire import check_header, check_request_path, encode_fields
+from ansible_collections.convox.convox.plugins.module_utils._wire import (
+    check_header,
+    check_request_headers,
+    check_request_path,
+    encode_fields,
+)
 
 try:
     import requests
@@ -152,19 +156,11 @@ class Transport:
         self._jitter = jitter or random.random
         parts = urlsplit(settings.base_url)
         self.origin = '%s://%s' % (parts.scheme, parts.netloc)
-        self._secrets = self._secret_forms(settings)
+        # The same forms a module registers in no_log_values: one list, so the two cannot differ.
+        self._secrets = settings.secret_values()
         self._session = self._new_session(settings)
 
     # -- plumbing -------------------------------------------------------------------------
-
-    @staticmethod
-    def _secret_forms(settings):
-        forms = set()
-        if settings.password:
-            forms.update(secret_forms(settings.password))
-            forms.add(base64.b64encode(('%s:%s' % (settings.username, settings.password)).encode('utf-8')).decode('ascii'))
-        # Longest first, so that a secret containing another is replaced whole.
-        return sorted(forms, key=len, reverse=True)
 
     @staticmethod
     def classify_failure(exc, context):
@@ -218,27 +214,15 @@ class Transport:
         overrides the connection's per-request timeout. ``idempotent`` overrides the retry
         policy of the method (True: retry like a read; False: never send twice).
         """
-        method = str(method).upper()
-        if method not in KNOWN_METHODS:
-            raise ConvoxConfigError('unsupported HTTP method %s' % shown(method))
-        check_request_path(path)
-        if data is not None and body is not None:
-            raise ConvoxConfigError('a request takes form data or a raw body, not both')
-        timeout = self.settings.timeout if timeout is None else positive(timeout, 'timeout')
+        method, wire, timeout = self._prepare(method, path, params, data, headers, body, timeout)
         retries = self.settings.retries
         policy = replay_policy(method, idempotent)
         raw_body = _RequestBody(body)
-        wire = dict(
-            params=encode_fields(params),
-            data=encode_fields(data),
-            headers=encode_fields(headers) or {},
-        )
-        if body is not None:
-            wire['headers'].setdefault('Content-Type', 'application/octet-stream')
-        for name, value in wire['headers'].items():
-            check_header(name, value)
         deadline = self._clock() + call_deadline(timeout, retries)
         attempt = 0
+        # Whether any attempt so far may have been acted on: a later attempt that provably was
+        # not (refused, or a 4xx) does not undo what an earlier one may have done.
+        acted = False
         while True:
             # Late attempts get what is left of the deadline; messages quote the configured timeout.
             attempt_timeout = min(timeout, deadline - self._clock())
@@ -251,27 +235,66 @@ class Transport:
             else:
                 if response.status < 300:
                     if not stream:
-                        response.refuse_foreign_page()
+                        try:
+                            response.refuse_foreign_page()
+                        except ConvoxResponseError as foreign:
+                            raise self._gave_up(foreign, attempt, acted) from None
                     return response
                 error = context.api_error(response.status, response.headers, response.content)
                 response.close()
                 retry_after = retry_after_seconds(response.headers.get('Retry-After'))
                 what = 'answered %d' % response.status
                 allowed = may_retry_status(policy, response.status, retries.retry_on_500)
+            acted = acted or error.may_have_acted
             delay = self._backoff(attempt, retry_after)
             if not allowed or not raw_body.replayable or attempt >= retries.max_retries or self._clock() + delay > deadline:
-                error.retries = attempt
-                raise error
+                raise self._gave_up(error, attempt, acted)
             self._warn('%s %s %s; retry %d of %d in %.1fs' % (method, path, what, attempt + 1, retries.max_retries, delay))
             self._sleep(delay)
             if self._clock() >= deadline:
                 # The wait overran the deadline, so the announced retry is not sent:
                 # report what went wrong, not the clock.
                 self._debug('%s %s: the deadline passed during the wait; retry %d not sent' % (method, path, attempt + 1))
-                error.retries = attempt
-                raise error
+                raise self._gave_up(error, attempt, acted)
             attempt += 1
             self.retry_count += 1
+
+    @staticmethod
+    def _gave_up(error, attempts, acted):
+        error.retries = attempts
+        error.may_have_acted = acted
+        return error
+
+    def _prepare(self, method, path, params, data, headers, body, timeout):
+        """Validate and encode a request without sending it: ``(METHOD, wire fields, timeout)``."""
+        method = str(method).upper()
+        if method not in KNOWN_METHODS:
+            raise ConvoxConfigError('unsupported HTTP method %s' % shown(method))
+        check_request_path(path)
+        if data is not None and body is not None:
+            raise ConvoxConfigError('a request takes form data or a raw body, not both')
+        timeout = self.settings.timeout if timeout is None else request_timeout(timeout)
+        check_request_headers(headers)
+        wire = dict(
+            params=encode_fields(params, 'params'),
+            data=encode_fields(data, 'data'),
+            headers=encode_fields(headers, 'headers') or {},
+        )
+        if body is not None:
+            wire['headers'].setdefault('Content-Type', 'application/octet-stream')
+        for name, value in wire['headers'].items():
+            check_header(name, value)
+        return method, wire, timeout
+
+    def check_request(self, method, path, params=None, data=None, headers=None, body_path=None, timeout=None):
+        """Everything ``request()`` (or ``upload()`` of ``body_path``) refuses before sending, without
+        sending: for check mode, so that a task that would fail does not report a predicted change.
+
+        Raises ConvoxConfigError or ConvoxFileError; returns None.
+        """
+        if body_path is not None:
+            self._upload_body(body_path)
+        self._prepare(method, path, params, data, headers, b'' if body_path is not None else None, timeout)
 
     def _attempt(self, method, path, wire, raw_body, timeout, stream, context):
         started = self._clock()
@@ -319,16 +342,26 @@ class Transport:
         ceiling = min(retries.backoff_max, retries.backoff_base * 2 ** min(attempt, 60))
         return self._jitter() * ceiling
 
-    def get_json(self, path, params=None):
-        """GET a path and return its decoded JSON."""
-        return self.request('GET', path, params=params).json()
+    def get_json(self, path, params=None, kind=None):
+        """GET a path and return its decoded JSON; with ``kind`` (dict or list) it must be one."""
+        response = self.request('GET', path, params=params)
+        return response.json() if kind is None else response.json_of(kind)
 
     def upload(self, method, path, source, params=None, headers=None, timeout=None):
         """Stream a file (a path or a binary file object) as a raw ``application/octet-stream`` body.
 
         The body is read in chunks while it is sent, so memory stays constant whatever the
-        size. An upload is never sent twice, except after a refused connection.
+        size. An upload is never sent twice: it is sent again only when no connection could be made
+        at all (refused, or a temporary name resolution failure), since then nothing was sent.
         """
+        body = self._upload_body(source)
+        fields = dict(headers or {})
+        fields.setdefault('Content-Type', 'application/octet-stream')
+        return self.request(method, path, params=params, headers=fields, body=body, timeout=timeout, idempotent=False)
+
+    @staticmethod
+    def _upload_body(source):
+        """What ``request()`` sends for an upload source; a file path is checked readable now."""
         if isinstance(source, (str, bytes, os.PathLike)):
             file_path = os.fsdecode(source)
             try:
@@ -340,13 +373,10 @@ class Transport:
             def body():
                 # A fresh file object per attempt; requests streams it with a Content-Length.
                 return open(file_path, 'rb')
-        elif hasattr(source, 'read'):
-            body = source
-        else:
-            raise ConvoxFileError('an upload source must be a file path or a binary file object')
-        fields = dict(headers or {})
-        fields.setdefault('Content-Type', 'application/octet-stream')
-        return self.request(method, path, params=params, headers=fields, body=body, timeout=timeout, idempotent=False)
+            return body
+        if hasattr(source, 'read'):
+            return source
+        raise ConvoxFileError('an upload source must be a file path or a binary file object')
 
     def download(self, path, dest_path=None, params=None, headers=None, timeout=None):
         """Stream a GET answer to a file and return the (closed) ConvoxResponse.

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import time
 
-from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, ConvoxError
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, ConvoxError, printable
 
 FIRST_INTERVAL = 0.5
 BACKOFF_FACTOR = 1.5
@@ -127,7 +127,8 @@ class Waiter:
             self.polls += 1
             now = self._clock()
             self.elapsed = now - start
-            current = describe(value)
+            # Statuses are server text: escaped before they reach a message.
+            current = printable(str(describe(value)))
             if not statuses or statuses[-1] != current:
                 statuses.append(current)
                 if self._debug:

@@ -42,7 +42,6 @@ The client side, all bounded by one deadline per stream (``timeout`` seconds fro
 
 from __future__ import annotations
 
-import base64
 import codecs
 import collections
 import os
@@ -61,6 +60,8 @@ from ansible_collections.convox.convox.plugins.module_utils._errors import (
     ConvoxStreamTimeoutError,
     ConvoxTimeoutError,
     ConvoxTLSError,
+    basic_credential,
+    printable,
 )
 from ansible_collections.convox.convox.plugins.module_utils._failures import (
     BROKEN,
@@ -75,7 +76,7 @@ from ansible_collections.convox.convox.plugins.module_utils._failures import (
     tls_failure_message,
 )
 from ansible_collections.convox.convox.plugins.module_utils._response import CallContext, decode, html_summary, is_html, media_type
-from ansible_collections.convox.convox.plugins.module_utils._settings import positive
+from ansible_collections.convox.convox.plugins.module_utils._settings import request_timeout
 from ansible_collections.convox.convox.plugins.module_utils._transport import USER_AGENT
 from ansible_collections.convox.convox.plugins.module_utils._wire import check_header, check_request_path, encode_fields
 
@@ -220,7 +221,7 @@ class WebsocketTransport:
         if not HAS_WEBSOCKET:
             raise ConvoxMissingLibraryError(WEBSOCKET_LIBRARY, WEBSOCKET_IMPORT_ERROR)
         check_request_path(path)
-        timeout = self.settings.timeout if timeout is None else positive(timeout, 'timeout')
+        timeout = self.settings.timeout if timeout is None else request_timeout(timeout)
         deadline = self._clock() + timeout
         url = self._socket_url(path, params)
         lines = self._socket_headers(headers)
@@ -269,8 +270,7 @@ class WebsocketTransport:
         headers = collections.OrderedDict()
         if settings.password is not None:
             # UTF-8 bytes of user:password, as requests' HTTPBasicAuth sends them for the HTTP calls.
-            credentials = ('%s:%s' % (settings.username, settings.password)).encode('utf-8')
-            headers['Authorization'] = 'Basic ' + base64.b64encode(credentials).decode('ascii')
+            headers['Authorization'] = 'Basic ' + basic_credential(settings.username, settings.password)
         headers['User-Agent'] = USER_AGENT
         if settings.rack:
             headers['Rack'] = settings.rack
@@ -332,7 +332,9 @@ class WebsocketTransport:
                 what = 'the server answered with %s instead of the Convox API; %s' % (html_summary(text), context.html_hint())
             else:
                 what = 'the server answered %d (%s) instead of upgrading to a websocket' % (status, media_type(content_type) or 'no content type')
-            return _HandshakeFailed(context.response_error(status, headers, what), status=status, what='answered %d' % status)
+            # An HTML page proves the rack never saw the request (a console's login page, a proxy's page).
+            error = context.response_error(status, headers, what, foreign=is_html(content_type, text))
+            return _HandshakeFailed(error, status=status, what='answered %d' % status)
         # gorilla's refusal: "<status text>\nERROR: <reason>\n"; keep the reason.
         reason = next((line[len(ERROR_PREFIX):] for line in text.splitlines() if line.startswith(ERROR_PREFIX)), None)
         if reason is not None and not is_html(content_type, text):
@@ -514,7 +516,7 @@ class RackStream:
 
     def _rack_error(self, message, output, exit_code=None, detail=''):
         settings = self._transport.settings
-        message = self._transport.redact(message.rstrip('\r\n'))
+        message = printable(self._transport.redact(message.rstrip('\r\n')))
         # An ERROR frame means the rack refused or failed before running the command.
         return ConvoxStreamError('the rack answered ERROR: %s%s' % (message, detail), path=self.path, rack_error=message,
                                  exit_code=exit_code, output=output, hint=rack_error_hint(message, settings), may_have_acted=False)

@@ -22,7 +22,7 @@ Nothing here does I/O or imports requests.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, shown
 from ansible_collections.convox.convox.plugins.module_utils._settings import to_bool
@@ -129,8 +129,31 @@ def check_request_path(path):
         raise ConvoxConfigError("an API path must start with a single '/': %s" % shown(path))
     if '?' in path or '#' in path or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in path):
         raise ConvoxConfigError("an API path must not hold spaces, '?' or '#' (pass query parameters as params): %s" % shown(path))
-    if any(piece in ('.', '..') for piece in path.split('/')):
-        raise ConvoxConfigError("an API path must not hold '.' or '..' segments: %s" % shown(path))
+    # The rack routes on the decoded path (gorilla/mux), so %2E%2E is `..` and %2F a separator there.
+    decoded = unquote(path)
+    if any(piece in ('.', '..') for piece in decoded.split('/')):
+        raise ConvoxConfigError("an API path must not hold '.' or '..' segments, also not percent-encoded: %s" % shown(path))
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in decoded):
+        raise ConvoxConfigError('an API path must not hold control characters, also not percent-encoded: %s' % shown(path))
+
+
+# Headers a caller may not set on a request: the credentials and the rack come from the connection
+# settings, and the rest are the HTTP client's own (framing, hop-by-hop, proxying), which a value
+# of the caller's could break or use to smuggle a second request.
+_CONNECTION_HEADERS = frozenset(('authorization', 'rack'))
+_PROTOCOL_HEADERS = frozenset(('host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'te', 'trailer',
+                               'upgrade', 'expect'))
+
+
+def check_request_headers(headers):
+    """Refuse extra request headers that the connection settings or the HTTP client own."""
+    names = sorted(str(name) for name in (headers or {}))
+    owned = [name for name in names if name.lower() in _CONNECTION_HEADERS]
+    if owned:
+        raise ConvoxConfigError('headers may not set %s: they come from the connection options' % ', '.join(owned))
+    protocol = [name for name in names if name.lower() in _PROTOCOL_HEADERS or name.lower().startswith('proxy-')]
+    if protocol:
+        raise ConvoxConfigError('headers may not set %s: the HTTP client sets them from the request itself' % ', '.join(protocol))
 
 
 # ---------------------------------------------------------------------------------------
@@ -152,54 +175,58 @@ def _encode_scalar(value, what):
     raise ConvoxConfigError('%s must be a string, number or boolean, not %s' % (what, type(value).__name__))
 
 
-def encode_map(mapping):
+def encode_map(mapping, what='a map parameter'):
     """A map as ONE URL-encoded query string, to be sent as a single field or header.
 
     ``{'BuildMem': 512, 'BuildCpu': 256}`` becomes ``BuildCpu=256&BuildMem=512`` (sorted keys),
     which a form field then encodes once more (``parameters=BuildCpu%3D256%26BuildMem%3D512``).
-    Sending the map as separate fields is silently ignored by real racks.
+    Sending the map as separate fields is silently ignored by real racks. ``what`` names the
+    map in messages (``params.parameters``), so an error points at the whole path of the value.
     """
     if not isinstance(mapping, dict):
-        raise ConvoxConfigError('a map parameter must be a dict, not %s' % type(mapping).__name__)
+        raise ConvoxConfigError('%s must be a dict, not %s' % (what, type(mapping).__name__))
     pairs = []
     for key in sorted(mapping, key=str):
-        name = _encode_scalar(key, 'a map key')
+        name = _encode_scalar(key, 'a key of %s' % what)
         if not name:
-            raise ConvoxConfigError('a map parameter has an empty key')
+            raise ConvoxConfigError('%s has an empty key' % what)
         value = mapping[key]
-        pairs.append((name, '' if value is None else _encode_scalar(value, 'the value of %s' % name)))
+        pairs.append((name, '' if value is None else _encode_scalar(value, '%s.%s' % (what, name))))
     return urlencode(pairs)
 
 
-def encode_list(values):
-    """A list as the rack reads it: comma-joined."""
+def encode_list(values, what='a list parameter'):
+    """A list as the rack reads it: comma-joined. ``what`` names the list in messages."""
     if isinstance(values, str):
         return values
-    items = [_encode_scalar(value, 'a list item') for value in values]
-    if any(',' in item for item in items):
-        raise ConvoxConfigError('a list item cannot contain a comma: the rack splits lists on commas')
+    items = [_encode_scalar(value, '%s[%d]' % (what, index)) for index, value in enumerate(values)]
+    for index, item in enumerate(items):
+        if ',' in item:
+            raise ConvoxConfigError('%s[%d] cannot contain a comma: the rack splits lists on commas' % (what, index))
     return ','.join(items)
 
 
-def encode_fields(fields):
+def encode_fields(fields, what='request fields'):
     """Form fields, query parameters or headers as wire strings; None values are left out.
 
-    Booleans become ``true``/``false``, dicts ``encode_map``, lists ``encode_list``.
+    Booleans become ``true``/``false``, dicts ``encode_map``, lists ``encode_list``. ``what``
+    names the fields in messages (``params``, ``data``, ``headers``): ``params.limit``.
     """
     if fields is None:
         return None
     if not isinstance(fields, dict):
-        raise ConvoxConfigError('request fields must be a dict, not %s' % type(fields).__name__)
+        raise ConvoxConfigError('%s must be a dict, not %s' % (what, type(fields).__name__))
     encoded = {}
     for name, value in fields.items():
         if value is None:
             continue
+        field = '%s.%s' % (what, name)
         if isinstance(value, dict):
-            encoded[name] = encode_map(value)
+            encoded[name] = encode_map(value, field)
         elif isinstance(value, (list, tuple)):
-            encoded[name] = encode_list(value)
+            encoded[name] = encode_list(value, field)
         else:
-            encoded[name] = _encode_scalar(value, 'the parameter %s' % name)
+            encoded[name] = _encode_scalar(value, field)
     return encoded
 
 

@@ -16,13 +16,14 @@ description:
   - Form fields, query parameters and headers are encoded the way the rack reads them - a dict value becomes the
     single URL-encoded field the rack expects for maps (for example C(parameters)), a boolean becomes V(true) or
     V(false), a list becomes a comma-separated value.
-  - Prefer the dedicated modules where one exists - they are idempotent and support check and diff mode.
+  - Prefer the dedicated modules where one exists (for example M(convox.convox.convox_app)) - they are idempotent
+    and support check and diff mode.
 author:
   - Convox collection maintainers (@convox-community)
 options:
   method:
     description:
-      - The HTTP method.
+      - The HTTP method. Case does not matter - V(get) is V(GET), as in M(ansible.builtin.uri).
     type: str
     choices: [GET, POST, PUT, DELETE, HEAD, OPTIONS]
     default: GET
@@ -30,6 +31,7 @@ options:
     description:
       - The API path, starting with C(/), for example C(/apps/myapp/releases). Percent-encode special characters yourself.
       - Put query parameters in O(params), not in the path.
+      - C(.) and C(..) segments are refused, also percent-encoded (C(%2E%2E)), since the rack routes on the decoded path.
     type: str
     required: true
   params:
@@ -45,15 +47,19 @@ options:
   headers:
     description:
       - Extra request headers; some rack routes (for example running a process) take their options as headers.
-      - C(Authorization) and C(Rack) come from the connection options and cannot be set here.
+      - C(Authorization) and C(Rack) come from the connection options and cannot be set here; neither can the headers
+        the HTTP client sets from the request itself - C(Host), C(Content-Length), C(Transfer-Encoding), C(Connection),
+        C(Keep-Alive), C(TE), C(Trailer), C(Upgrade), C(Expect) and C(Proxy-*).
     type: dict
   body_path:
     description:
       - A file sent as the raw request body (C(application/octet-stream)), streamed from disk with constant memory -
         for example a source tarball for C(POST /apps/{app}/objects/{key}) or an exported build for
         C(POST /apps/{app}/builds/import).
-      - The upload is never sent twice. Large bodies need a longer O(timeout) - use V(1800) for a build import,
-        as the collection's build modules do.
+      - The upload is sent again only when no connection could be made at all (refused, or a temporary name
+        resolution failure), since then nothing was sent; after any other failure it is not retried. Large bodies need a longer O(timeout) - for example V(1800)
+        for a build import.
+      - The file must be readable, also in check mode; a missing file fails the task before anything is sent.
     type: path
   dest:
     description:
@@ -74,13 +80,21 @@ options:
       - What to report as C(changed) when the rack accepts the request.
       - By default V(false) for V(GET), V(HEAD) and V(OPTIONS), which do not modify the rack, and V(true) for other methods;
         with O(dest), whether the file changed.
-      - A request the rack refuses (an error status, even one listed in O(status_code)) changed nothing and reports V(false).
+      - A request that failed, or whose error status is listed in O(status_code), reports V(false) when the rack
+        provably did not act on it, whatever this option says - an HTTP 4xx or 501 answer (the rack or a proxy refused it),
+        a console's login page instead of the rack's answer, invalid input, missing credentials, an unreadable O(body_path),
+        and a connection that was refused, never opened, failed TLS or named a host that does not exist.
+      - It reports this option's value (by default V(true) for a write) when the rack may have acted on the request -
+        an HTTP 5xx answer other than 501 (a gateway's 502, 503 or 504 may come after the rack received the request),
+        or a connection that broke or timed out after the request was sent.
     type: bool
 notes:
   - "Responses are returned as the rack sends them. Some carry secrets (a release's C(env), registry passwords);
     set C(no_log: true) on such tasks."
   - In check mode V(GET), V(HEAD) and V(OPTIONS) requests are sent, since they do not modify the rack;
-    other requests are not sent and C(changed) is predicted from O(changed).
+    other requests are not sent - the path, fields, headers and O(body_path) are checked and the connection
+    (credentials included) is resolved as for a real run, so a task that would fail fails, and C(changed) is
+    predicted from O(changed).
 extends_documentation_fragment:
   - convox.convox.connection
   - convox.convox.attributes.action_group
@@ -88,7 +102,8 @@ attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying the rack.
     support: partial
-    details: V(GET), V(HEAD) and V(OPTIONS) requests are sent in check mode; other requests are not sent, and C(changed) is predicted from O(changed).
+    details: V(GET), V(HEAD) and V(OPTIONS) requests are sent in check mode; other requests are checked without being sent,
+      and C(changed) is predicted from O(changed).
   diff_mode:
     description: The module cannot tell what a request changes.
     support: none
@@ -96,6 +111,8 @@ attributes:
     description: The module sends the request as asked; whether that is idempotent depends on the route.
     support: none
 seealso:
+  - module: convox.convox.convox_app
+  - module: convox.convox.convox_app_info
   - module: convox.convox.convox_system_info
 """
 
@@ -194,24 +211,24 @@ api_retries:
 
 import os
 
-from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxAPIError
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxAPIError, ConvoxConfigError, ConvoxError
 from ansible_collections.convox.convox.plugins.module_utils._failures import SAFE_METHODS
 from ansible_collections.convox.convox.plugins.module_utils._module import ConvoxModule
+from ansible_collections.convox.convox.plugins.module_utils._wire import check_request_headers, check_request_path
 
-# These come from the connection options; letting a task replace them would send the
-# rack's credentials, or the request, somewhere the user did not configure.
-RESERVED_HEADERS = ('authorization', 'rack')
 # The rack reads form fields only from the bodies of these methods (convox-api.md 1.5).
 FORM_METHODS = ('POST', 'PUT')
 
 
 def validate(module):
-    """Refuse what the client would accept but the task cannot mean. The client itself
-    refuses paths that are not API paths, before any credential is used."""
+    """Refuse what the task cannot mean, before any credential is looked up: a path that is not
+    an API path, headers that the connection or the HTTP client own, options that do not fit."""
     params = module.params
-    reserved = [name for name in (params['headers'] or {}) if name.lower() in RESERVED_HEADERS]
-    if reserved:
-        module.fail_json(msg='headers may not set %s: they come from the connection options' % ', '.join(sorted(reserved)))
+    try:
+        check_request_path(params['path'])
+        check_request_headers(params['headers'])
+    except ConvoxConfigError as error:
+        module.fail_from_error(error, changed=False)
     if params['dest'] and params['method'] != 'GET':
         module.fail_json(msg='dest needs method GET')
     if params['data'] and params['method'] not in FORM_METHODS:
@@ -252,6 +269,14 @@ def read_body(response):
     return dict(content=response.text)
 
 
+def check(module):
+    """Check mode for a write: resolve the connection and check the request as sending it would,
+    without sending it, so that only a task that would be sent predicts a change."""
+    params = module.params
+    module.client.check_request(params['method'], params['path'], params=params['params'], data=params['data'],
+                                headers=params['headers'], body_path=params['body_path'])
+
+
 def main():
     module = ConvoxModule(
         argument_spec=dict(
@@ -266,24 +291,27 @@ def main():
             changed=dict(type='bool'),
         ),
         mutually_exclusive=[('data', 'body_path'), ('dest', 'body_path'), ('dest', 'data')],
+        any_case=('method',),
         supports_check_mode=True,
     )
     validate(module)
     params = module.params
     method, told = params['method'], params['changed']
-    result = dict(changed=method not in SAFE_METHODS if told is None else told)
-
-    if module.check_mode and method not in SAFE_METHODS:
-        module.exit_json(msg='%s %s not sent in check mode' % (method, params['path']), **result)
+    # What an accepted request reports; a failed one reports it only if the rack may have acted on it.
+    accepted = method not in SAFE_METHODS if told is None else told
+    result = dict(changed=False)
 
     with module.api_errors(result):
+        if module.check_mode and method not in SAFE_METHODS:
+            check(module)
+            module.exit_json(msg='%s %s not sent in check mode' % (method, params['path']), changed=accepted)
         try:
             response, extra, changed = send(module)
-        except ConvoxAPIError as error:
-            # The rack refused the request, so nothing changed, whatever the method.
-            result['changed'] = False
+        except ConvoxError as error:
+            # One rule for every failure: changed only when the rack may have acted on the request.
+            result['changed'] = accepted and error.may_have_acted
             # An error with a success status is an answer that is not the rack's (an HTML page).
-            if error.status_code < 300 or error.status_code not in params['status_code']:
+            if not isinstance(error, ConvoxAPIError) or error.status_code < 300 or error.status_code not in params['status_code']:
                 raise
             result.update(status=error.status_code, error=error.message)
             if error.request_id:

@@ -65,6 +65,8 @@ extends_documentation_fragment:
 notes:
   - When the app must first be created and then locked or given parameters, the task waits for the creation
     to finish before it updates the app, even with O(wait=false) - the rack cannot update an app that is still being created.
+  - An app the rack is already deleting (status C(deleting)) counts as absent - O(state=absent) reports no change - and
+    O(state=present) waits until it is gone before creating it again.
 seealso:
   - module: convox.convox.convox_app_info
   - module: convox.convox.convox_env
@@ -256,6 +258,11 @@ def main():
         check_name('app', name)
         client = module.client
         app = read_or_none(client.app_get, name)
+        if app_status(app) == 'deleting':
+            # Already on its way out: nothing to delete, and a new app of that name has to wait until it is gone.
+            if not module.check_mode and (present or p['wait']):
+                wait_app_gone(client, module.waiter(), name)
+            app = None
         updates = dict(locked=p['locked'])
         if p['parameters'] is not None:
             updates['parameters'] = MapUpdate(p['parameters'], drop_empty=True)

@@ -17,6 +17,7 @@ Figures, not assertions: nothing here fails on timing.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from pathlib import Path
@@ -25,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / 'tests' / 'emulator'))
 sys.path.insert(0, str(ROOT / 'tests' / 'unit'))
 
-import conftest  # noqa: E402  pylint: disable=wrong-import-position  (makes the collection importable)
+# The unit tests' conftest makes ansible_collections.convox.convox importable from this checkout.
+importlib.import_module('conftest')
 from convox_emulator.testing import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
 
 from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxClient  # noqa: E402  pylint: disable=wrong-import-position

@@ -5,7 +5,7 @@
 """Run the Convox rack emulator until SIGTERM/SIGINT.
 
     python3 tests/emulator/run.py --port 0 --password SECRET [--tls] [--rack-version V]
-        [--console ORG/RACK] [--deploy-seconds S] [--build-seconds S] [--host 127.0.0.1]
+        [--console ORG/RACK] [--deploy-seconds S] [--build-seconds S] [--cost-tracking] [--host 127.0.0.1]
 
 Prints one JSON line when ready: {"url": ..., "password": ..., "ca_cert": ...}.
 """
@@ -36,6 +36,8 @@ def parse_args(argv):
     parser.add_argument('--console', default=None, metavar='ORG/RACK', help='act as a console proxying this one rack')
     parser.add_argument('--deploy-seconds', type=float, default=2.0, help='how long a deploy keeps an app updating')
     parser.add_argument('--build-seconds', type=float, default=2.0, help='how long a build runs')
+    parser.add_argument('--cost-tracking', action='store_true',
+                        help='the v3 rack parameter cost_tracking_enable=true (budget caps need it)')
     parser.add_argument('--log-level', default='WARNING', help='Python logging level for the emulator (stderr)')
     args = parser.parse_args(argv)
     if args.console is not None and '/' not in args.console:
@@ -50,6 +52,7 @@ def parse_args(argv):
 async def serve(args):
     state = RackState(semantics.for_version(args.rack_version), args.password, deploy_seconds=args.deploy_seconds,
                       build_seconds=args.build_seconds, console=args.console)
+    state.cost_tracking = args.cost_tracking
     running = await start_server(state, args.host, args.port, args.tls)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()

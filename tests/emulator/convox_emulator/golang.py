@@ -230,3 +230,62 @@ def parse_duration(value):
     if total >= 1 << 63:
         raise invalid
     return sign * total
+
+
+# ---------------------------------------------------------------- encoding/base64
+
+_STD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+_STD_DECODE = {char: index for index, char in enumerate(_STD_ALPHABET)}
+
+
+def b64decode_std(text):
+    """base64.StdEncoding.DecodeString: padding required, CR and LF ignored, errors as ``illegal base64 data at input byte N``."""
+    data = text.encode('utf-8')
+    out = bytearray()
+    position = 0
+    while True:
+        quantum, position, error_at = _decode_quantum(data, position)
+        if error_at is not None:
+            raise GoError('illegal base64 data at input byte %d' % error_at)
+        if quantum is None:
+            return bytes(out)
+        out.extend(quantum)
+        if position >= len(data) and len(quantum) < 3:
+            return bytes(out)
+
+
+def _decode_quantum(data, position):
+    """One 4-character group: (decoded bytes or None at the end, next position, error offset or None)."""
+    values = []
+    while len(values) < 4:
+        if position == len(data):
+            if not values:
+                return None, position, None
+            return None, position, position - len(values)
+        char = chr(data[position])
+        position += 1
+        if char in _STD_DECODE:
+            values.append(_STD_DECODE[char])
+            continue
+        if char in '\r\n':
+            continue
+        if char != '=' or len(values) < 2:
+            return None, position, position - 1
+        if len(values) == 2:
+            while position < len(data) and chr(data[position]) in '\r\n':
+                position += 1
+            if position == len(data):
+                return None, position, len(data)
+            if chr(data[position]) != '=':
+                return None, position, position - 1
+            position += 1
+        while position < len(data) and chr(data[position]) in '\r\n':
+            position += 1
+        if position < len(data):
+            return None, position, position
+        break
+    number = 0
+    for value in values + [0] * (4 - len(values)):
+        number = (number << 6) | value
+    decoded = number.to_bytes(3, 'big')[:len(values) - 1]
+    return decoded, position, None

@@ -19,7 +19,8 @@ LOGGED_HEADERS = ('Rack', 'Accept', 'User-Agent', 'Content-Type', 'Version', 'X-
 OPTION_HEADERS = ('Command', 'Entrypoint', 'Tty', 'Disable-Stdin', 'Height', 'Width', 'Release', 'Filter', 'Follow', 'Maxlogrequests', 'Prefix',
                   'Since', 'Previous', 'Tail', 'Upgrade', 'Origin')
 # A query parameter whose name contains one of these (case-insensitive) has its value masked.
-SECRET_NAME_PARTS = ('password', 'pass', 'token', 'secret', 'key', 'value', 'env')
+# Passwords (registries), keys (certificate ``key``, v2's ``private``), config ``value``s, tokens, credentials, env.
+SECRET_NAME_PARTS = ('password', 'pass', 'token', 'secret', 'key', 'value', 'env', 'private', 'auth', 'cred')
 MASK = '********'
 
 

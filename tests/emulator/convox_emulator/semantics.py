@@ -11,7 +11,7 @@ on a version string, so a new difference is one new field here.
 import dataclasses
 import re
 
-from . import golang, rack_resources, workloads
+from . import admin_rules, golang, rack_resources, workloads
 from .errors import NotFound, ServerError, error_for_status
 
 DEFAULT_V3_VERSION = '3.24.6'
@@ -161,6 +161,13 @@ class Semantics:
     # Process JSON fields (Go struct order); GET /system/capacity as a function of (SystemInfo, processes).
     process_fields: tuple
     capacity: object
+    # App.router: the rack's ROUTER env, which terraform sets to the router domain (v3); v2 never sets it.
+    app_router: str = ''
+    # Rack administration: registries, certificates, instances, configs, budgets, ... (admin_rules.AdminRules).
+    admin: object = None
+    # Deleting an app that is already being deleted: v3's namespace is terminating (Kubernetes' conflict, a 500);
+    # v2's CloudFormation DeleteStack is idempotent (ok).
+    redelete_conflicts: bool = True
 
     def promote_check_error(self, message):
         return error_for_status(self.promote_check_status, message)
@@ -199,7 +206,7 @@ def v3(version=DEFAULT_V3_VERSION):
         jwt_invalid_duration_status=400, jwt_checks_roles=True,
         release_not_found=_v3_release_not_found, build_not_found=_v3_build_not_found, validate_app_name=_v3_validate_app_name,
         workloads=workloads.v3_rules(version), rack_resources=rack_resources.WebhookResources,
-        process_fields=PROCESS_FIELDS_V3, capacity=_v3_capacity,
+        process_fields=PROCESS_FIELDS_V3, capacity=_v3_capacity, app_router='dev.localdev', admin=admin_rules.v3_rules(version),
     )
 
 
@@ -214,7 +221,7 @@ def v2(version):
         jwt_invalid_duration_status=404, jwt_checks_roles=False,
         release_not_found=_v2_release_not_found, build_not_found=_v2_build_not_found, validate_app_name=_v2_validate_app_name,
         workloads=workloads.v2_rules(), rack_resources=rack_resources.StackResources,
-        process_fields=PROCESS_FIELDS_V2, capacity=_v2_capacity,
+        process_fields=PROCESS_FIELDS_V2, capacity=_v2_capacity, admin=admin_rules.v2_rules(), redelete_conflicts=False,
     )
 
 

@@ -21,12 +21,19 @@ Extension points for later API areas:
 - ``on_settle``: callables ``(state)`` run at the end of every settle(), for areas with their own
   timed transitions (builds). A hook may call back into the state, which settles again: it must
   take a piece of work off its queue before doing it.
+- ``on_app_removed``: callables ``(state, app_name)`` run when a deleted app's namespace is finally gone
+  (after its ``deleting`` time); areas keeping per-app state drop it there.
 - ``extensions``: a dict where such areas keep that state (cleared on reset after the hooks).
 
 Deploy outcomes (``POST /_emulator/deploys``): ``deploy_outcomes`` maps an app name to the outcome
 of its next promote. ``rollback`` makes that deploy fail when its ``updating`` time is over: the
 app shows ``rollback`` with its previous release for one more deploy period (on_promote runs with
 that release), then ``running``.
+
+App deletion: the app shows ``deleting`` (in GET and in the list) for DELETE_FRACTION of the deploy
+time, as a namespace does while Kubernetes empties it, then it is gone (404). Meanwhile its name is
+taken (a create answers 409 ``app already exists``) and writes that would create content in the
+namespace fail with Kubernetes' ``being terminated`` error.
 """
 
 import dataclasses
@@ -47,6 +54,8 @@ _ID_LETTERS = string.ascii_uppercase
 _NANOS = 1000000000
 # bufio.Scanner's default token limit: longer env lines make the rack's env parser fail.
 _MAX_ENV_LINE = 64 * 1024
+# How long a deleted app shows ``deleting``, as a fraction of the deploy time.
+DELETE_FRACTION = 0.5
 
 
 def parse_env(text):
@@ -81,7 +90,7 @@ class App:
     release: str = ''
     # The release a cancel rolls back to (the atom's previous version).
     previous_release: str = ''
-    # A transient status ('updating', 'rollback', 'creating') held until until_ns, then 'running'.
+    # A transient status ('updating', 'rollback', 'creating', 'deleting') held until until_ns, then 'running' (or gone).
     transition: str = ''
     until_ns: int = 0
     # The current deploy fails when its ``updating`` time is over: ``rollback`` to previous_release (POST /_emulator/deploys).
@@ -262,7 +271,8 @@ class RackState:
         self.deploy_ns = int(deploy_seconds * _NANOS)
         self.build_ns = int(build_seconds * _NANOS)
         self.console = console
-        self.router = ''
+        # App.router: the rack's ROUTER (v3: the router domain), empty on v2.
+        self.router = semantics.app_router
         self.clock = clock or time.time_ns
         self.lock = threading.RLock()
         self.jwt_key = secrets.token_bytes(32)
@@ -272,6 +282,7 @@ class RackState:
         self.on_deploy_complete = []
         self.on_reset = []
         self.on_settle = []
+        self.on_app_removed = []
         self.extensions = {}
         self.deploy_outcomes = {}
         self.storage_dir = tempfile.mkdtemp(prefix='convox-emulator-')
@@ -337,6 +348,10 @@ class RackState:
         with self.lock:
             now = self.clock()
             for app in list(self.apps.values()):
+                if app.transition == 'deleting':
+                    if now >= app.until_ns:
+                        self._remove_app(app.name)
+                    continue
                 if app.transition and now >= app.until_ns and app.failing:
                     self._fail_deploy(app)
                 if app.transition and now >= app.until_ns:
@@ -413,6 +428,7 @@ class RackState:
         """PUT /apps/{name}: patch, then re-promote the active release (the app goes ``updating``)."""
         with self.lock:
             app = self.app_get(name)
+            self.check_not_deleting(app, 'atoms.atom.convox.com "app"')
             if lock is not None:
                 app.locked = lock
             if parameters is not None:
@@ -421,17 +437,44 @@ class RackState:
             self._begin(app, 'updating', app.release)
 
     def app_delete(self, name):
+        """The namespace starts terminating: ``deleting`` for a while, then gone (settle removes it)."""
         with self.lock:
             app = self.app_get(name)
             if app.locked:
                 raise Conflict('app is locked: %s' % name)
-            del self.apps[name]
+            if app.transition == 'deleting':
+                if not self.semantics.redelete_conflicts:
+                    return
+                # Deleting a namespace that is already terminating: the API server's conflict, untyped for the rack.
+                raise ServerError('Operation cannot be fulfilled on namespaces %s: The system is ensuring all content is removed from '
+                                  'this namespace.  Upon completion, this namespace will automatically be purged by the system.'
+                                  % golang.quote(self.app_namespace(name)))
+            app.transition = 'deleting'
             now = self.clock()
+            # A terminating namespace takes its pods with it: running commands end now.
             for process in self.processes.get(name, {}).values():
                 process.stopped_ns = now
-            # Objects live in the rack's storage, outside the app's namespace: they outlive it.
-            for table in (self.releases, self.builds, self.processes):
-                table.pop(name, None)
+            app.until_ns = now + int(self.deploy_ns * DELETE_FRACTION)
+            app.failing = False
+            if app.until_ns <= self.clock():
+                self._remove_app(name)
+
+    def _remove_app(self, name):
+        del self.apps[name]
+        # Objects live in the rack's storage, outside the app's namespace: they outlive it.
+        for table in (self.releases, self.builds, self.processes):
+            table.pop(name, None)
+        for hook in list(self.on_app_removed):
+            hook(self, name)
+
+    def app_namespace(self, name):
+        return '%s-%s' % (self.semantics.rack_name, name)
+
+    def check_not_deleting(self, app, resource):
+        """New content in a terminating namespace is refused by the API server (an untyped error for the rack)."""
+        if app.transition == 'deleting':
+            raise ServerError('%s is forbidden: unable to create new content in namespace %s because it is being terminated'
+                              % (resource, self.app_namespace(app.name)))
 
     def app_rollout(self, name):
         """A change rolled out without a promote (a service scaled): the app shows ``updating`` for the deploy time.
@@ -440,6 +483,9 @@ class RackState:
         """
         with self.lock:
             app = self.app_get(name)
+            if app.transition == 'deleting':
+                # The Deployment patch lands in the terminating namespace; nothing rolls out any more.
+                return
             if app.status == 'running':
                 # Mid-deploy, a cancel still rolls back to the release before that deploy.
                 app.previous_release = app.release
@@ -497,6 +543,7 @@ class RackState:
             if description is not None:
                 release.description = description
             release.id = self.new_id('R', self.releases[app_name])
+            self.check_not_deleting(self.apps[app_name], 'releases.convox.com %s' % golang.quote(release.id.lower()))
             release.created_ns = self.stamp()
             self.releases[app_name][release.id] = release
             return release
@@ -506,6 +553,7 @@ class RackState:
         with self.lock:
             app = self.app_get(app_name)
             release = self.release_get(app_name, release_id)
+            self.check_not_deleting(app, 'atoms.atom.convox.com "app"')
             app.previous_release = app.release
             self._begin(app, 'updating', release.id)
             app.failing = self.deploy_outcomes.pop(app_name, None) == 'rollback'
@@ -522,8 +570,9 @@ class RackState:
     def build_add(self, app_name, **fields):
         """Create a Build with ``fields`` (status defaults to 'created'); returns it."""
         with self.lock:
-            self.app_get(app_name)
+            app = self.app_get(app_name)
             build = Build(id=self.new_id('B', self.builds[app_name]), app=app_name, **fields)
+            self.check_not_deleting(app, 'builds.convox.com %s' % golang.quote(build.id.lower()))
             if build.started_ns is None:
                 build.started_ns = self.stamp()
             self.builds[app_name][build.id] = build

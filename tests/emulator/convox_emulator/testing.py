@@ -24,10 +24,12 @@ class EmulatorServer:
     """A running emulator; a context manager. Control methods act on the state directly (no HTTP)."""
 
     def __init__(self, password='pw', tls=False, console=None, rack_version=None, deploy_seconds=0.2, build_seconds=0.2,
-                 host='127.0.0.1', port=0):
+                 host='127.0.0.1', port=0, cost_tracking=False):
         self.password = password
         self.state = RackState(semantics_module.for_version(rack_version), password, deploy_seconds=deploy_seconds,
                                build_seconds=build_seconds, console=console)
+        # The v3 rack parameter cost_tracking_enable (budgets.py): budget caps need it.
+        self.state.cost_tracking = cost_tracking
         self._tls = tls
         self._host = host
         self._port = port

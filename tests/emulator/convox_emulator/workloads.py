@@ -185,6 +185,9 @@ class Service:  # pylint: disable=too-many-instance-attributes
     gpu_vendor: str
     # Bumped by a restart: the convox.com/restart annotation makes a new pod template.
     restarts: int = 0
+    # Deployment annotations set by POST .../scale-override and .../triggers/enable (areas/service_overrides.py).
+    scale_override_active: bool = False
+    triggers_override: dict = None
 
     @classmethod
     def from_spec(cls, spec, release, count):
@@ -227,8 +230,8 @@ class Service:  # pylint: disable=too-many-instance-attributes
             'ports': [{'balancer': BALANCER_PORT, 'certificate': '', 'container': spec.port}] if spec.port else [],
             'min': spec.scale_min,
             'max': spec.scale_max,
-            'scale-override-active': False,
-            'triggers-override-active': False,
+            'scale-override-active': self.scale_override_active,
+            'triggers-override-active': self.triggers_override is not None,
         }
         if spec.scale_min == 0 and self.count == 0:
             values['cold-start'] = True
@@ -267,6 +270,10 @@ class Workloads:
             previous = running.get(spec.name)
             count = previous.count if previous is not None and previous.count else spec.scale_count
             services[spec.name] = Service.from_spec(spec, release, count)
+            if previous is not None:
+                # Annotations patched onto the Deployment survive the release's apply.
+                services[spec.name].scale_override_active = previous.scale_override_active
+                services[spec.name].triggers_override = previous.triggers_override
         if services:
             self.services[app.name] = services
 

@@ -120,6 +120,18 @@ def deploy_manifest(api, rack, clock, manifest, app='demo'):
     return release['id']
 
 
+def mint_token(api, role, hours='1'):
+    """A rack JWT of ``role`` (read, write, admin) minted by ``api``'s caller."""
+    response = api.post('/system/jwt/token', data={'role': role, 'durationInHour': hours})
+    assert response.status_code == 200, response.text
+    return response.json()['token']
+
+
+def role_apis(api, rack):
+    """Clients holding a read, a write and an admin JWT (user ``jwt``): {'read': Api, 'write': Api, 'admin': Api}."""
+    return {role: Api(rack, user='jwt', password=mint_token(api, role)) for role in ('read', 'write', 'admin')}
+
+
 # ---------------------------------------------------------------- websockets
 
 EXIT_MARKER = 'F1E49A85-0AD7-4AEF-A618-C249C6E6568D:'

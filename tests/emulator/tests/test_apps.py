@@ -5,7 +5,10 @@
 
 from emulator_helpers import add_build, create_running_app, pretty, wait_for
 
-DEMO_UPDATING = '{"generation":"3","locked":false,"name":"demo","release":"","router":"","status":"updating","parameters":{}}'
+# The transcript's rack ran without its ROUTER environment variable ("router":""); a real rack's terraform sets ROUTER to
+# the router domain (the same value as DOMAIN, convox-api.md 3 App.router), so the emulator reports it.
+DEMO_UPDATING = ('{"generation":"3","locked":false,"name":"demo","release":"","router":"dev.localdev","status":"updating",'
+                 '"parameters":{}}')
 DEMO_RUNNING = DEMO_UPDATING.replace('updating', 'running')
 NAMESPACE_ERROR = ('Namespace \\"dev-%s\\" is invalid: metadata.name: Invalid value: \\"dev-%s\\": a lowercase RFC 1123 label must '
                    'consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character '
@@ -106,14 +109,42 @@ def test_cancel_rolls_back_to_previous_release(api, clock, rack):
     assert (app['status'], app['release']) == ('running', first)
 
 
-def test_delete(api, clock):
+def test_delete(api, clock, rack):
     create_running_app(api, clock)
     assert api.delete('/apps/demo').content == b'ok\n'                          # 88
+    # The transcript's rack deleted at once (row 89); a real rack's namespace terminates first.
+    assert api.get('/apps/demo').json()['status'] == 'deleting'
+    assert [(app['name'], app['status']) for app in api.get('/apps').json()] == [('demo', 'deleting')]
+    clock.advance(rack.state.deploy_ns / 1e9 / 2)
     assert api.get('/apps/demo').json() == {'error': 'app not found: demo'}     # 89
     assert api.get('/apps').content == b'[]\n'                                  # 91
     assert api.get('/apps/demo/releases').status_code == 404
     # The name is free again.
     assert api.post('/apps', data={'name': 'demo'}).status_code == 200
+
+
+def test_while_deleting(api, clock, text_api):
+    create_running_app(api, clock)
+    release = api.post('/apps/demo/releases', data={'env': 'A=1'}).json()
+    assert api.delete('/apps/demo').content == b'ok\n'
+    # The namespace still exists: the name is taken.
+    response = api.post('/apps', data={'name': 'demo'})
+    assert (response.status_code, response.json()) == (409, {'error': 'app already exists: demo'})
+    response = text_api.delete('/apps/demo')
+    message = ('Operation cannot be fulfilled on namespaces "dev-demo": The system is ensuring all content is removed from this '
+               'namespace.  Upon completion, this namespace will automatically be purged by the system.\n')
+    assert (response.status_code, response.text) == (500, message)
+    response = api.post('/apps/demo/releases', data={'env': 'A=2'})
+    assert response.status_code == 500
+    assert response.json()['error'].endswith('is forbidden: unable to create new content in namespace dev-demo because it is being terminated')
+    assert api.post('/apps/demo/releases/%s/promote' % release['id']).json() == {'error': 'app is currently updating'}
+    response = api.put('/apps/demo', data={'lock': 'true'})
+    message = 'atoms.atom.convox.com "app" is forbidden: unable to create new content in namespace dev-demo because it is being terminated'
+    assert (response.status_code, response.json()) == (500, {'error': message})
+    assert api.get('/apps/demo/releases').json()[0]['id'] == release['id']
+    assert api.get('/apps/demo').json()['status'] == 'deleting'
+    clock.advance(1)
+    assert api.get('/apps/demo').status_code == 404
 
 
 def test_invalid_names_are_kubernetes_errors(api):

@@ -205,9 +205,10 @@ def test_system_processes_and_capacity(api, clock, demo):
     assert (capacity['process-count'], capacity['process-cpu']) == (4, 1750)
 
 
-def test_app_delete_takes_its_processes(api, rack, demo):
+def test_app_delete_takes_its_processes(api, rack, clock, demo):
     assert api.delete('/apps/demo').content == b'ok\n'
-    assert rack.state.processes == {} and api.get('/apps/demo/processes').content == b'[]\n'
+    clock.advance(1)
+    assert api.get('/apps/demo/processes').content == b'[]\n' and rack.state.processes == {}
     assert api.get('/system/capacity').json()['process-count'] == 0
 
 

@@ -65,7 +65,8 @@ def test_transcript_build_release_and_promote(api, rack, clock):
     app = api.get('/apps/demo').json()                                          # 45
     assert (app['release'], app['status']) == (release['id'], 'updating')
     clock.advance(3)
-    expected = {'generation': '3', 'locked': False, 'name': 'demo', 'release': release['id'], 'router': '', 'status': 'running',
+    # "router" is the rack's router domain (the transcript's rack had no ROUTER set, see test_apps.py).
+    expected = {'generation': '3', 'locked': False, 'name': 'demo', 'release': release['id'], 'router': 'dev.localdev', 'status': 'running',
                 'parameters': {'BuildCpu': '256'}}
     assert api.get('/apps/demo').json() == expected                             # 46
     assert api.get('/apps').json() == [expected]                                # 47

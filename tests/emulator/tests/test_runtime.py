@@ -119,7 +119,8 @@ def stop_cli(process):
 def test_cli_prints_one_json_line_and_serves():
     process, line, elapsed = start_cli('--deploy-seconds', '0.1')
     try:
-        assert elapsed < 1.0, 'ready line took %.2f s' % elapsed
+        # Not a timing assertion (the machine may be loaded): the emulator must be ready, not hung.
+        assert elapsed < 30.0, 'ready line took %.2f s' % elapsed
         info = json.loads(line)
         assert list(info) == ['url', 'password', 'ca_cert']
         assert info['password'] == 'SECRET' and info['ca_cert'] is None

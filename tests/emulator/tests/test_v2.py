@@ -102,3 +102,15 @@ def test_object_list(v2):
     v2.post('/apps/demo/objects/logs/b', data=b'2')
     assert v2.get('/apps/demo/objects').json() == ['logs/b', 'tmp/a']
     assert v2.get('/apps/demo/objects', params={'prefix': 'tmp/'}).json() == ['tmp/a']
+
+
+def test_delete_shows_deleting_and_repeats(v2):
+    v2.post('/apps', data={'name': 'demo'})
+    v2.rack.state.clock.advance(3)
+    assert v2.delete('/apps/demo').text == 'ok\n'
+    assert v2.get('/apps/demo').json()['status'] == 'deleting'
+    # DeleteStack on a stack being deleted is fine.
+    assert v2.delete('/apps/demo').text == 'ok\n'
+    assert [app['status'] for app in v2.get('/apps').json()] == ['deleting']
+    v2.rack.state.clock.advance(3)
+    assert v2.get('/apps/demo').text == 'app not found: demo\n'

@@ -22,6 +22,17 @@ AREAS = (
     'builds',
     'app_resources',
     'logs',
+    'app_configs',
+    'registries',
+    'certs',
+    'instances',
+    'metrics',
+    'budgets',
+    'app_admin',
+    'service_overrides',
+    'process_files',
+    'resource_data',
+    'rack_admin',
 )
 
 

@@ -10,9 +10,11 @@ injection): the real HOME and process environment are never read.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 
+import certifi
 import pytest
 from urllib.parse import quote, quote_plus
 
@@ -375,7 +377,9 @@ def test_bad_rack_url_is_described_without_its_password(empty_home):
 
 def test_certificate_settings(tmp_path, empty_home):
     bundle = tmp_path / 'ca.pem'
-    bundle.write_text('---')
+    # Changed deliberately (issue 6, finding 11): ca_path is read as a PEM bundle when resolved,
+    # so the file here holds real certificates (requests' own bundle) instead of '---'.
+    bundle.write_bytes(open(certifi.where(), 'rb').read())
     base = {'host': 'rack.example.com', 'api_key': KEY}
     assert resolve(base, home=empty_home).verify is True
     assert resolve(dict(base, validate_certs=False), home=empty_home).verify is False
@@ -387,6 +391,19 @@ def test_certificate_settings(tmp_path, empty_home):
     assert 'missing.pem' in str(caught.value)
     with pytest.raises(ConvoxConfigError):
         resolve(dict(base, validate_certs='perhaps'), home=empty_home)
+
+
+def test_a_ca_path_that_is_not_pem_is_refused_naming_ca_path(tmp_path, empty_home):
+    base = {'host': 'rack.example.com', 'api_key': KEY}
+    for content in (b'---', b'\x30\x82\x01\x0a binary DER', b''):
+        bundle = tmp_path / 'not-pem.crt'
+        bundle.write_bytes(content)
+        with pytest.raises(ConvoxConfigError) as caught:
+            resolve(dict(base, ca_path=str(bundle)), home=empty_home)
+        assert str(caught.value).startswith('ca_path %s holds no usable PEM certificate' % bundle), caught.value
+        assert 'PEM format' in str(caught.value)
+    # Not verifying wins over a CA bundle, as before: the file is not read then.
+    assert resolve(dict(base, ca_path=str(bundle), validate_certs=False), home=empty_home).verify is False
 
 
 def test_timeout_and_retries(empty_home):
@@ -403,8 +420,10 @@ def test_timeout_and_retries(empty_home):
 def test_settings_never_show_the_key(empty_home):
     settings = resolve({'host': 'rack.example.com', 'api_key': KEY}, home=empty_home)
     assert KEY not in repr(settings) and KEY not in str(settings)
-    # Masking needs every form the key takes in text: as is, and percent-encoded.
-    assert set(settings.secret_values()) == {KEY, quote(KEY, safe=''), quote(KEY), quote_plus(KEY)}
+    # Masking needs every form the key takes in text: as is, percent-encoded, and (changed deliberately,
+    # issue 6, finding 4) the base64 Basic credential, which a module must mask too.
+    basic = base64.b64encode(('convox:%s' % KEY).encode()).decode()
+    assert set(settings.secret_values()) == {KEY, quote(KEY, safe=''), quote(KEY), quote_plus(KEY), basic}
     assert isinstance(settings, ConnectionSettings)
 
 
@@ -486,3 +505,29 @@ def test_url_secret_forms_cover_a_password_typed_into_host():
     assert 'pa/ss@word' in forms and 'pa%2Fss%40word' in forms
     assert url_secret_forms('rack.example.com') == ()
     assert url_secret_forms('https://[bad') == ()
+
+
+@pytest.mark.parametrize('host, password', [
+    ('http://convox:p/w@ss:x@rack.example.com', 'p/w@ss:x'),
+    ('https://convox:p?w@ss@rack.example.com:8443', 'p?w@ss'),
+    ('convox:p#w@rack.example.com', 'p#w'),
+    ('https://convox:pw@rack.example.com:notaport', 'pw'),
+])
+def test_a_password_that_does_not_parse_is_masked_whole(host, password, empty_home):
+    # Not percent-encoded, the password does not parse as one: everything between :// and the last @ is masked.
+    forms = url_secret_forms(host)
+    assert password in forms
+    assert 'convox:' + password in forms
+    masked = host
+    for form in forms:
+        masked = masked.replace(form, '********')
+    assert '********@rack.example.com' in masked and password not in masked
+    with pytest.raises(ConvoxConfigError) as caught:
+        resolve({'host': host}, home=empty_home)
+    assert 'must be percent-encoded' in str(caught.value)
+    assert password not in str(caught.value)
+
+
+def test_a_url_that_parses_masks_only_its_password():
+    assert set(url_secret_forms('https://convox:simple-pw@rack.example.com/base')) == {'simple-pw'}
+    assert url_secret_forms('https://rack.example.com/base') == ()

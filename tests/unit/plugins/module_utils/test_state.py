@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxClient
 from ansible_collections.convox.convox.plugins.module_utils._errors import (
     ConvoxConflictError,
     ConvoxGatewayError,
@@ -25,6 +26,8 @@ from ansible_collections.convox.convox.plugins.module_utils._state import (
     MapUpdate,
     read_or_none,
 )
+from ansible_collections.convox.convox.plugins.module_utils._settings import ConnectionSettings
+from ansible_collections.convox.convox.plugins.module_utils._wire import api_path
 
 APP_FIELDS = [Field('locked'), Field('parameters')]
 ENV_FIELDS = [Field('env', secret=True)]
@@ -220,3 +223,11 @@ def test_read_or_none():
         raise ConvoxNotFoundError(404, 'app not found: x')
     assert read_or_none(missing) is None
     assert read_or_none(dict, a=1) == {'a': 1}
+
+
+def test_read_or_none_raises_for_a_path_that_is_no_route(rack):
+    client = ConvoxClient(ConnectionSettings(rack.url, rack.password))
+    with pytest.raises(ConvoxNotFoundError) as caught:
+        read_or_none(client.get_json, api_path('nothing', 'here'))
+    assert caught.value.unrouted is True
+    assert read_or_none(client.app_get, 'missing') is None

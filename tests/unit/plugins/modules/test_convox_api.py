@@ -5,9 +5,17 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
+import re
+import socket
+
+import pytest
+import yaml
+
+from ansible.module_utils.common.parameters import PASS_VARS
 
 from ansible_collections.convox.convox.plugins.modules import convox_api
 
@@ -184,3 +192,241 @@ def test_a_console_page_is_an_error_not_content(emulator, run_module):
 
     assert failed
     assert 'HTML' in result['msg'] and 'rack' in result['msg']
+
+
+# ---------------------------------------------------------------------------------------
+# changed: false when the request was provably not acted on, true when the rack may have acted
+# ---------------------------------------------------------------------------------------
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+DROP = object()
+
+
+def merged(base, changes):
+    """``base`` updated with ``changes``; a change to DROP removes the option."""
+    args = dict(base, **changes)
+    return dict((name, value) for name, value in args.items() if value is not DROP)
+
+
+def writes(rack):
+    return [entry for entry in rack.requests() if entry['method'] != 'GET']
+
+
+def test_a_write_that_was_never_sent_reports_no_change(rack, run_module, tmp_path, emulator, monkeypatch):
+    tls = emulator(tls=True)
+    console = emulator(console='acme/production')
+    console.clear_requests()
+    cases = {
+        'connection refused': dict(host='http://127.0.0.1:%d' % closed_port(), retries=dict(max_retries=0)),
+        'no API key': dict(api_key=None, config_dir=str(tmp_path / 'no-cli')),
+        'a path that is not an API path': dict(path='/apps/%2E%2E/system'),
+        'a TLS failure': dict(host=tls.url, api_key=tls.password),
+        'a missing body_path': dict(path='/apps/x/objects/k', data=DROP, body_path=str(tmp_path / 'missing.tgz')),
+        "a console's login page": dict(host=console.url, api_key=console.password),
+        'a refusal (409)': dict(path='/apps'),
+    }
+    call(rack, run_module, method='POST', path='/apps', data=dict(name='taken'))
+    rack.clear_requests()
+    for what, args in cases.items():
+        args = merged(dict(method='POST', path='/apps', data=dict(name='taken')), args)
+        result, failed = call(rack, run_module, **args)
+        assert failed, what
+        assert result.get('changed') is False, (what, result)
+    # The one that reached this rack was refused (409); the console never passed a request on.
+    assert [(entry['method'], entry['status']) for entry in writes(rack)] == [('POST', 409)]
+    behind_console, failed = run_module(convox_api.main, dict(host=console.url, api_key=console.password, rack='acme/production',
+                                                              path='/apps'))
+    assert not failed and behind_console['json'] == []
+
+    def no_such_host(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
+
+    monkeypatch.setattr(socket, 'getaddrinfo', no_such_host)
+    result, failed = call(rack, run_module, host='https://rack.invalid', method='DELETE', path='/apps/x')
+    assert failed and result['changed'] is False and result['api_retries'] == 0
+    assert 'no such host' in result['msg']
+
+
+def test_a_write_the_rack_may_have_acted_on_reports_a_change_for_a_502_and_a_reset_alike(rack, run_module):
+    # A gateway's 502 may come after the rack received the request, like a reset: one rule for both.
+    rack.add_faults([{'method': 'POST', 'path': '^/apps$', 'status': 502},
+                     {'method': 'POST', 'path': '^/apps$', 'reset': True}])
+    gateway, failed = call(rack, run_module, method='POST', path='/apps', data=dict(name='maybe'))
+    assert failed and gateway['status_code'] == 502 and gateway['changed'] is True
+    reset, failed = call(rack, run_module, method='POST', path='/apps', data=dict(name='maybe'))
+    assert failed and 'broke' in reset['msg'] and reset['changed'] is True
+    assert len(writes(rack)) == 2, 'neither write was replayed'
+
+    # `changed: false` says the call changes nothing even when it is acted on.
+    rack.add_faults([{'method': 'POST', 'path': '^/system/jwt/token$', 'status': 502}])
+    told, failed = call(rack, run_module, method='POST', path='/system/jwt/token', data=dict(role='read', durationInHour=1),
+                        changed=False)
+    assert failed and told['changed'] is False
+
+    # An error status listed in status_code follows the same rule.
+    rack.add_faults([{'method': 'POST', 'path': '^/apps$', 'status': 503}])
+    accepted, failed = call(rack, run_module, method='POST', path='/apps', data=dict(name='maybe'), status_code=[200, 503])
+    assert not failed and accepted['status'] == 503 and accepted['changed'] is True
+
+
+def test_a_read_that_failed_reports_no_change(rack, run_module):
+    rack.add_faults([{'method': 'GET', 'path': '^/apps$', 'status': 502, 'times': None}])
+    result, failed = call(rack, run_module, path='/apps', retries=dict(max_retries=0))
+    assert failed and result['changed'] is False
+
+
+# ---------------------------------------------------------------------------------------
+# Check mode checks what a real run would refuse
+# ---------------------------------------------------------------------------------------
+
+def test_check_mode_refuses_what_sending_would_refuse(rack, run_module, tmp_path):
+    cases = {
+        'no API key': (dict(api_key=None, config_dir=str(tmp_path / 'no-cli')), 'no API key'),
+        'an invalid path': (dict(path='/apps/%2e%2e/system'), "'.' or '..' segments"),
+        'a host that is not a URL': (dict(host='http://convox:p/w@ss:x@127.0.0.1'), 'percent-encoded'),
+        'a value that cannot be encoded': (dict(data=dict(parameters=dict(BuildCpu=dict(x=1)))), 'data.parameters.BuildCpu'),
+        'a missing body_path': (dict(data=DROP, path='/apps/x/objects/k', body_path=str(tmp_path / 'missing')), 'missing'),
+        'a bad timeout': (dict(timeout=0), 'timeout must be a number more than 0'),
+    }
+    for what, (args, message) in cases.items():
+        args = merged(dict(method='POST', path='/apps', data=dict(name='x'), _ansible_check_mode=True), args)
+        result, failed = call(rack, run_module, **args)
+        assert failed, what
+        assert result.get('changed') is False, (what, result)
+        assert message in result['msg'], (what, result['msg'])
+    assert rack.requests() == []
+
+    ok, failed = call(rack, run_module, method='post', path='/apps', data=dict(name='x'), _ansible_check_mode=True)
+    assert not failed and ok['changed'] is True and ok['msg'] == 'POST /apps not sent in check mode'
+    assert rack.requests() == []
+
+
+# ---------------------------------------------------------------------------------------
+# Secrets, headers, paths, methods and messages
+# ---------------------------------------------------------------------------------------
+
+def inject_invocation(args):
+    """Ask ansible-core to return `invocation.module_args`, where a leaked option value would show."""
+    if 'inject_invocation' in PASS_VARS:  # ansible-core 2.19+ returns it only when asked
+        args['_ansible_inject_invocation'] = True
+    return args
+
+
+def test_an_unencoded_password_in_host_is_masked_in_the_returned_arguments(rack, run_module):
+    scheme, rest = rack.url.split('://', 1)
+    host = '%s://convox:p/w@ss:x@%s' % (scheme, rest)
+
+    result, failed = run_module(convox_api.main, inject_invocation(dict(host=host, path='/apps')))
+
+    assert failed and 'percent-encoded' in result['msg']
+    assert result['invocation']['module_args']['host'] == '%s://********@%s' % (scheme, rest)
+    text = json.dumps(result)
+    assert 'p/w@ss:x' not in text and 'w@ss' not in text
+    assert rack.requests() == []
+
+
+def test_the_basic_credential_is_masked_in_what_the_rack_returns(rack, run_module):
+    basic = base64.b64encode(('convox:%s' % rack.password).encode()).decode()
+    rack.add_faults([{'method': 'GET', 'path': '^/apps$', 'status': 200, 'content_type': 'application/json',
+                      'body': json.dumps({'echo': 'Basic %s' % basic})}])
+
+    result, failed = call(rack, run_module, path='/apps')
+
+    assert not failed
+    assert basic not in json.dumps(result)
+    assert result['json']['echo'] == 'Basic ********' or 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' in result['json']['echo']
+
+
+@pytest.mark.parametrize('name', ['Host', 'content-length', 'Transfer-Encoding', 'Connection', 'Proxy-Authorization', 'Authorization'])
+def test_headers_that_the_connection_or_http_own_are_refused_before_sending(rack, run_module, name):
+    result, failed = call(rack, run_module, path='/apps', headers={name: 'x'})
+
+    assert failed and name in result['msg'] and result['changed'] is False
+    assert rack.requests() == []
+
+
+@pytest.mark.parametrize('method', ['get', 'Get', 'GET'])
+def test_method_is_read_in_any_case(rack, run_module, method):
+    result, failed = call(rack, run_module, method=method, path='/apps')
+
+    assert not failed and result['changed'] is False and result['json'] == []
+    assert [entry['method'] for entry in rack.requests()] == ['GET']
+
+
+def test_a_write_method_in_lower_case_is_a_write(rack, run_module):
+    result, failed = call(rack, run_module, method='post', path='/apps', data=dict(name='lower'))
+
+    assert not failed and result['changed'] is True and result['json']['name'] == 'lower'
+
+
+def test_an_unknown_method_is_still_refused(rack, run_module):
+    result, failed = call(rack, run_module, method='brew', path='/apps')
+
+    assert failed and 'method' in result['msg'] and 'GET' in result['msg']
+    assert rack.requests() == []
+
+
+def test_an_unrouted_path_says_no_such_api_route(rack, run_module):
+    result, failed = call(rack, run_module, path='/system/')
+
+    assert failed
+    assert result['msg'] == "GET /system/ answered 404: no such API route; the API's paths have no trailing '/'"
+    assert 'response status' not in result['msg']
+
+
+def test_a_nested_params_error_names_the_whole_path(rack, run_module):
+    result, failed = call(rack, run_module, path='/apps', params=dict(parameters=dict(BuildCpu=dict(nested=1))))
+
+    assert failed
+    assert result['msg'].startswith('params.parameters.BuildCpu must be a string, number or boolean')
+    assert rack.requests() == []
+
+
+def test_control_characters_in_a_server_error_are_escaped(rack, run_module):
+    rack.add_faults([{'method': 'GET', 'path': '^/apps$', 'status': 400, 'body': 'bad \x1b[31mred\x00'}])
+
+    result, failed = call(rack, run_module, path='/apps')
+
+    assert failed and '\x1b' not in result['msg'] and '\x00' not in result['msg']
+    assert 'bad \\x1b[31mred\\x00' in result['msg']
+
+
+@pytest.mark.parametrize('retries', [5, 'five', [1], [{'max_retries': 1}], True])
+def test_retries_that_is_not_a_dict_fails_cleanly(rack, run_module, retries):
+    result, failed = call(rack, run_module, path='/apps', retries=retries)
+
+    assert failed
+    assert result['msg'].startswith('retries must be a dict with the keys backoff_base, backoff_max, max_retries, retry_on_500, not ')
+    assert rack.requests() == []
+
+
+def test_retries_as_key_value_text_is_still_read_as_a_dict(rack, run_module):
+    rack.add_faults([{'method': 'GET', 'path': '^/apps$', 'status': 503}])
+    result, failed = call(rack, run_module, path='/apps', retries='max_retries=1 backoff_base=0 backoff_max=0')
+
+    assert not failed and result['api_retries'] == 1
+
+
+def test_timeout_zero_is_refused_with_the_allowed_range(rack, run_module):
+    for timeout in (0, -1, 1e9):
+        result, failed = call(rack, run_module, path='/apps', timeout=timeout)
+        assert failed and result['msg'] == 'timeout must be a number more than 0 and at most 86400', timeout
+    assert rack.requests() == []
+
+
+def test_the_documented_options_hold_no_reference_to_a_missing_module():
+    documented = yaml.safe_load(convox_api.DOCUMENTATION)
+    text = json.dumps(documented)
+    modules_dir = os.path.dirname(convox_api.__file__)
+    referenced = set(re.findall(r'convox\.convox\.(convox_[a-z_]+)', text))
+    referenced.update(entry['module'].split('.')[-1] for entry in documented.get('seealso', []) if 'module' in entry)
+    assert referenced
+    for name in referenced:
+        assert os.path.isfile(os.path.join(modules_dir, name + '.py')), name
+    # The collection has no build modules (yet): the docs must not point at them.
+    assert 'build modules' not in text

@@ -96,6 +96,19 @@ def test_unknown_v3_parameter_on_create_fails_before_the_app_exists(rack, run_mo
     assert writes(rack) == []
 
 
+def test_an_app_being_deleted_counts_as_absent(emulator, run_module):
+    slow = emulator(deploy_seconds=2)
+    run_module(convox_app.main, connection(slow, name='demo'))
+    deleting, failed = run_module(convox_app.main, connection(slow, name='demo', state='absent', wait=False))
+    assert not failed and deleting['changed'] is True
+    slow.clear_requests()
+    again, failed = run_module(convox_app.main, connection(slow, name='demo', state='absent', wait=False))
+    assert not failed and again['changed'] is False
+    assert writes(slow) == []
+    recreated, failed = run_module(convox_app.main, connection(slow, name='demo'))
+    assert not failed and recreated['changed'] is True and recreated['app']['status'] == 'running'
+
+
 def test_reserved_and_invalid_names(rack, run_module):
     reserved, failed = run_module(convox_app.main, connection(rack, name='system'))
     assert failed and 'app name is reserved' in reserved['msg'] and reserved['status_code'] == 400

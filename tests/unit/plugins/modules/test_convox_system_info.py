@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 from ansible_collections.convox.convox.plugins.modules import convox_system_info
@@ -110,3 +111,45 @@ def test_bad_choice_fails_before_any_request(rack, run_module):
 
     assert failed and 'processes' in result['msg']
     assert rack.requests() == []
+
+
+def test_an_answer_that_is_not_an_object_is_not_taken_for_the_system(rack, run_module):
+    rack.add_faults([{'method': 'GET', 'path': '^/system$', 'status': 200, 'body': '[]', 'content_type': 'application/json'}])
+
+    result, failed = run_module(convox_system_info.main, connection(rack, capacity=False))
+
+    assert failed and 'system' not in result
+    assert result['msg'] == 'GET /system answered 200: the answer is a JSON list where the Convox API sends an object'
+
+
+def test_retries_that_is_not_a_dict_fails_without_a_traceback(rack, run_module):
+    result, failed = run_module(convox_system_info.main, connection(rack, retries=5))
+
+    assert failed
+    assert result['msg'] == 'retries must be a dict with the keys backoff_base, backoff_max, max_retries, retry_on_500, not int'
+    assert rack.requests() == []
+
+
+def test_a_ca_path_that_is_not_pem_names_ca_path(rack, run_module, tmp_path):
+    bundle = tmp_path / 'ca.der'
+    bundle.write_bytes(b'\x30\x82\x03\x0a not a PEM file')
+
+    result, failed = run_module(convox_system_info.main, connection(rack, ca_path=str(bundle)))
+
+    assert failed and result['msg'].startswith('ca_path %s holds no usable PEM certificate' % bundle)
+    assert rack.requests() == []
+
+
+def test_the_basic_credential_is_registered_for_masking(rack, run_module, monkeypatch):
+    captured = {}
+    original = convox_system_info.ConvoxModule.exit_json
+
+    def capture(module, **result):
+        captured['no_log_values'] = set(module.no_log_values)
+        original(module, **result)
+
+    monkeypatch.setattr(convox_system_info.ConvoxModule, 'exit_json', capture)
+    result, failed = run_module(convox_system_info.main, connection(rack, capacity=False))
+
+    assert not failed
+    assert base64.b64encode(('convox:%s' % rack.password).encode()).decode() in captured['no_log_values']
