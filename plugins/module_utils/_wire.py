@@ -21,6 +21,7 @@ Nothing here does I/O or imports requests.
 
 from __future__ import annotations
 
+import math
 import re
 from urllib.parse import quote, unquote, urlencode
 
@@ -300,7 +301,7 @@ def parse_duration(value, what='a duration'):
                 position = match.end()
             if not text or position != len(text):
                 raise ConvoxConfigError('%s must be a number of seconds or a duration such as 10m or 1h30m, not %s' % (what, shown(text))) from None
-    if seconds != seconds or seconds < 0 or seconds == float('inf'):
+    if math.isnan(seconds) or math.isinf(seconds) or seconds < 0:
         raise ConvoxConfigError('%s must be a finite number of seconds of at least 0' % what)
     return seconds
 
