@@ -24,10 +24,13 @@ from __future__ import annotations
 
 from ansible_collections.convox.convox.plugins.module_utils._api_apps import AppsAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_builds import BuildsAPI
+from ansible_collections.convox.convox.plugins.module_utils._api_processes import ProcessesAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_releases import ReleasesAPI
+from ansible_collections.convox.convox.plugins.module_utils._api_resources import ResourcesAPI
+from ansible_collections.convox.convox.plugins.module_utils._api_services import ServicesAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_system import SystemAPI
 from ansible_collections.convox.convox.plugins.module_utils._transport import Transport
 
 
-class ConvoxClient(AppsAPI, BuildsAPI, ReleasesAPI, SystemAPI, Transport):
+class ConvoxClient(AppsAPI, BuildsAPI, ReleasesAPI, ServicesAPI, ProcessesAPI, ResourcesAPI, SystemAPI, Transport):
     """One rack connection and every API call on it (see ``Transport`` for the constructor)."""
