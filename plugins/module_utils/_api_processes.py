@@ -44,11 +44,17 @@ def _header_safe(text):
 
 
 class ProcessesAPI:
-    """Processes. A mixin of ``ConvoxClient``."""
+    """Processes of an app. A mixin of ``ConvoxClient``."""
 
     def process_list(self, app, service=None, release=None):
-        params = dict(service=check_name('service', service) if service else None,
-                      release=check_name('release', release) if release else None)
+        """The app's processes (service processes, one-off runs and timers), optionally of one service or release.
+
+        ``service`` and ``release`` are query options: the rack filters on its pod labels.
+        """
+        params = dict(
+            service=check_name('service', service) if service is not None else None,
+            release=check_name('release', release) if release is not None else None,
+        )
         return self.get_json(api_path('apps', app, 'processes'), params=params)
 
     def process_get(self, app, pid):

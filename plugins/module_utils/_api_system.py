@@ -14,9 +14,25 @@ from __future__ import annotations
 from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, ConvoxResponseError
 from ansible_collections.convox.convox.plugins.module_utils._wire import api_path
 
+# v2 racks (convox/rack) are versioned by build date (20240101000000); v3 racks semantically (3.24.6).
+_V2_VERSION_DIGITS = 14
+
+
+def rack_generation(version):
+    """2 for a v2 (ECS/CloudFormation) rack version, 3 for anything else (a v3 version, ``dev``, a branch build)."""
+    text = str(version or '')
+    return 2 if len(text) == _V2_VERSION_DIGITS and text.isdigit() else 3
+
 
 class SystemAPI:
     """The rack: auth probe, system info, capacity, rack processes, JWTs. A mixin of ``ConvoxClient``."""
+
+    def rack_generation(self):
+        """2 or 3 (see ``rack_generation``), from one ``GET /system`` per client, read when first asked."""
+        generation = getattr(self, '_rack_generation', None)
+        if generation is None:
+            generation = self._rack_generation = rack_generation(self.system_get().get('version'))
+        return generation
 
     def auth_check(self):
         """GET /auth, the CLI's login probe: True, or the error that says why not."""

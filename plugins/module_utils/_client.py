@@ -28,10 +28,13 @@ from ansible_collections.convox.convox.plugins.module_utils._api_builds import B
 from ansible_collections.convox.convox.plugins.module_utils._api_logs import LogsAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_processes import ProcessesAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_releases import ReleasesAPI
+from ansible_collections.convox.convox.plugins.module_utils._api_resources import ResourcesAPI
+from ansible_collections.convox.convox.plugins.module_utils._api_services import ServicesAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_system import SystemAPI
 from ansible_collections.convox.convox.plugins.module_utils._transport import Transport
 from ansible_collections.convox.convox.plugins.module_utils._websocket import WebsocketTransport
 
 
-class ConvoxClient(AppsAPI, BuildsAPI, ReleasesAPI, ProcessesAPI, LogsAPI, SystemAPI, WebsocketTransport, Transport):
+class ConvoxClient(AppsAPI, BuildsAPI, ReleasesAPI, ServicesAPI, ProcessesAPI, LogsAPI, ResourcesAPI, SystemAPI, WebsocketTransport,
+                   Transport):
     """One rack connection and every API call on it (see ``Transport`` for the constructor)."""

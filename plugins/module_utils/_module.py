@@ -15,6 +15,7 @@ import copy
 from contextlib import contextmanager
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxClient
@@ -36,11 +37,18 @@ class ConvoxModule(AnsibleModule):
     argument errors fail before any credential is looked up.
     """
 
-    def __init__(self, argument_spec=None, wait=False, any_case=(), websockets=False, **kwargs):
+    def __init__(self, argument_spec=None, wait=False, any_case=(), secret_params=None, websockets=False, **kwargs):
         """``wait=True`` adds the wait options (``WAIT_ARGSPEC``; the doc fragment ``convox.convox.wait``).
 
         ``any_case`` names options whose value matches its ``choices`` in any case (``method: get``
         is ``GET``, as in ansible.builtin.uri); the choices themselves stay in the argspec and docs.
+
+        ``secret_params(params)`` returns the secrets found inside options that are not ``no_log``
+        as a whole (a password inside a URL in a dict of settings). They are masked in the arguments
+        as Ansible logs and returns them (``invocation``) and everywhere in a failed task's result,
+        but not in a successful result - which returns what the rack reports, credentials
+        included, when that is what the module is for (a resource's URL). It also gets the raw
+        arguments of a task that fails validation, so it must not assume their types.
 
         ``websockets=True`` is for modules that use the rack's websocket routes (exec, logs): they fail at
         once, before any request, when websocket-client is missing; other modules never need it.
@@ -51,6 +59,8 @@ class ConvoxModule(AnsibleModule):
         spec.update(argument_spec or {})
         self._any_case = tuple(any_case)
         self._shape_errors = []
+        # Set before AnsibleModule.__init__, which logs the arguments (and may fail on them).
+        self._secret_params = secret_params
         super().__init__(argument_spec=spec, **kwargs)
         if self._shape_errors:
             self.fail_json(msg='; '.join(self._shape_errors))
@@ -110,10 +120,28 @@ class ConvoxModule(AnsibleModule):
         if isinstance(host, str):
             self.no_log_values.update(url_secret_forms(host))
 
+    def _argument_secrets(self):
+        """What ``secret_params`` finds in the arguments (an empty set without it, or for arguments it cannot read)."""
+        finder = getattr(self, '_secret_params', None)
+        if finder is None:
+            return set()
+        try:
+            found = list(finder(getattr(self, 'params', None) or {}))
+        except (AttributeError, KeyError, TypeError, ValueError):
+            # Arguments of the wrong type fail validation; they hold no value to find.
+            return set()
+        return set(str(value) for value in found if value not in (None, ''))
+
     def _log_invocation(self):
         # AnsibleModule logs the arguments here, before any module code runs.
         self._mask_host_credentials()
-        super()._log_invocation()
+        extra = self._argument_secrets() - self.no_log_values
+        self.no_log_values.update(extra)
+        try:
+            super()._log_invocation()
+        finally:
+            # Only for the log line: a successful result may return them (see __init__).
+            self.no_log_values.difference_update(extra)
 
     def _finish(self, result):
         self._mask_host_credentials()
@@ -125,9 +153,16 @@ class ConvoxModule(AnsibleModule):
         return result
 
     def exit_json(self, **kwargs):
-        super().exit_json(**self._finish(kwargs))
+        result = self._finish(kwargs)
+        secrets = self._argument_secrets()
+        if secrets and 'invocation' not in result:
+            # The arguments as Ansible returns them (when it does), with the argument secrets masked there only.
+            result['invocation'] = dict(module_args=remove_values(self.params, self.no_log_values | secrets))
+        super().exit_json(**result)
 
     def fail_json(self, msg, **kwargs):
+        # A failure shows no argument secret anywhere (a rack's error message may quote a URL it refused).
+        self.register_secrets(self._argument_secrets())
         super().fail_json(msg=msg, **self._finish(kwargs))
 
     def fail_from_error(self, error, **result):

@@ -92,7 +92,10 @@ class Field:
     """One property a module manages: how to read it from the rack's object and compare it.
 
     ``read(obj)`` returns the rack's value (default ``obj.get(name)``); ``normalize`` turns both
-    sides into comparable values (for example ``int``); ``secret`` hides values in the diff.
+    sides into comparable values (for example ``int``); ``secret`` hides values in the diff:
+    True hides the whole value (every entry of a map), a callable ``secret(key, value)`` hides
+    only the map entries it is true for, before or after (a map that mixes plain settings and
+    credentials, such as a resource's parameters).
     """
 
     def __init__(self, name, read=None, normalize=None, secret=False):
@@ -100,6 +103,12 @@ class Field:
         self._read = read
         self._normalize = normalize
         self.secret = secret
+
+    def hides(self, key, *values):
+        """Whether the diff hides the map entry ``key`` holding any of ``values``."""
+        if callable(self.secret):
+            return any(self.secret(key, value) for value in values if value is not None)
+        return bool(self.secret)
 
     def read(self, obj):
         if obj is None:
@@ -231,9 +240,17 @@ def _masked(field, old, new, change):
         return old, new
     if isinstance(old, dict) or isinstance(new, dict):
         changed = set(change.changed) if change is not None else set()
-        hide_old = dict((key, HIDDEN_BEFORE if key in changed else HIDDEN) for key in (old or {}))
-        hide_new = dict((key, HIDDEN_AFTER if key in changed else HIDDEN) for key in (new or {}))
-        return (hide_old if old is not None else None), (hide_new if new is not None else None)
+        before, after = old or {}, new or {}
+        hidden = set(key for key in set(before) | set(after) if field.hides(key, before.get(key), after.get(key)))
+
+        def hide(mapping, marker):
+            return dict((key, (marker if key in changed else HIDDEN) if key in hidden else value) for key, value in mapping.items())
+
+        return (hide(old, HIDDEN_BEFORE) if old is not None else None), (hide(new, HIDDEN_AFTER) if new is not None else None)
+    if callable(field.secret):
+        # A per-entry rule on a value that is not a map: hide it when the rule holds for it.
+        if not field.hides(None, old, new):
+            return old, new
     if change is not None and old is not None and new is not None:
         return HIDDEN_BEFORE, HIDDEN_AFTER
     return (HIDDEN if old is not None else None), (HIDDEN if new is not None else None)

@@ -264,8 +264,11 @@ CLASSIC_FORM_FIELDS = ('kind', 'name', 'parameters', 'type')
 
 
 def camelize(key):
-    """provider/aws camelize: dash-separated words title-cased (``az`` stays ``AZ``)."""
-    return ''.join('AZ' if token == 'az' else token[:1].upper() + token[1:].lower() for token in key.split('-'))
+    """provider/aws camelize: dash-separated words with their first letter upper-cased (``az`` is ``AZ``).
+
+    Go's strings.Title only upper-cases the letters that start words, so ``InstanceType`` stays as it is.
+    """
+    return ''.join('AZ' if token == 'az' else token[:1].upper() + token[1:] for token in key.split('-'))
 
 
 def cf_params(source):

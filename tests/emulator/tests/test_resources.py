@@ -138,10 +138,12 @@ def test_v2_types(v2):
 
 
 def test_v2_postgres_lifecycle(v2):
-    response = v2.post('/resources', data={'kind': 'postgres', 'name': 'db', 'parameters': 'database=main&multi-az=&Bogus=1'})
+    response = v2.post('/resources', data={'kind': 'postgres', 'name': 'db',
+                                           'parameters': 'database=main&multi-az=&Bogus=1&EngineVersion=13&allocated-storage=30'})
     assert response.status_code == 200, response.text
-    # cfParams: keys camelized (multi-az is MultiAZ), empty values are "false", keys outside the template dropped.
-    assert response.json() == {'name': 'db', 'parameters': {'Database': 'main', 'MultiAZ': 'false'}, 'type': 'postgres', 'url': ''}
+    # cfParams: keys camelized (multi-az is MultiAZ; CamelCase keys stay), empty values are "false", keys outside the template dropped.
+    assert response.json() == {'name': 'db', 'parameters': {'AllocatedStorage': '30', 'Database': 'main', 'EngineVersion': '13', 'MultiAZ': 'false'},
+                               'type': 'postgres', 'url': ''}
     created = v2.get('/resources/db').json()
     assert (created['status'], created['url']) == ('creating', 'postgres://:@:/')
     assert created['parameters']['Database'] == 'main' and created['parameters']['Username'] == 'postgres'

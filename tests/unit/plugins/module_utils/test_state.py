@@ -137,6 +137,32 @@ def test_secret_scalar_diff():
     assert plan.diff()['after']['password'] == HIDDEN
 
 
+def test_secret_rule_hides_only_the_map_entries_it_holds_for():
+    """A map of plain settings and credentials: only the entries the rule picks are hidden, before or after."""
+    def credential(key, value):
+        return key == 'Url' or '@' in value
+
+    fields = [Field('parameters', secret=credential)]
+    current = {'parameters': {'Url': 'https://hooks.example.com/T0/s3cret', 'Database': 'app', 'Source': 'tcp://u:old-pw@logs:1'}}
+    plan = DesiredState(ModuleFlags(), fields).plan(current, dict(parameters=MapUpdate(
+        {'Url': 'https://hooks.example.com/T0/s3cret', 'Database': 'other', 'Source': 'tcp://logs:1', 'Token': 'plain'})))
+    diff = plan.diff(presence=False)
+    assert diff == {
+        'before': {'parameters': {'Url': HIDDEN, 'Database': 'app', 'Source': HIDDEN_BEFORE}},
+        'after': {'parameters': {'Url': HIDDEN, 'Database': 'other', 'Source': HIDDEN_AFTER, 'Token': 'plain'}},
+    }
+    assert 's3cret' not in repr(diff) and 'old-pw' not in repr(diff)
+    assert sorted(plan.changes['parameters'].changed) == ['Database', 'Source']
+
+
+def test_secret_rule_on_a_scalar_field():
+    fields = [Field('url', secret=lambda _key, value: '@' in value)]
+    plan = DesiredState(ModuleFlags(), fields).plan({'url': 'https://u:pw@a'}, dict(url='https://b'))
+    assert plan.diff(presence=False) == {'before': {'url': HIDDEN_BEFORE}, 'after': {'url': HIDDEN_AFTER}}
+    plan = DesiredState(ModuleFlags(), fields).plan({'url': 'https://a'}, dict(url='https://b'))
+    assert plan.diff(presence=False) == {'before': {'url': 'https://a'}, 'after': {'url': 'https://b'}}
+
+
 def test_normalize_and_read():
     fields = [Field('count', normalize=int), Field('cpu', read=lambda obj: obj['resources']['cpu'], normalize=int)]
     plan = DesiredState(ModuleFlags(), fields).plan({'count': 2, 'resources': {'cpu': 250}}, dict(count='2', cpu=250))
