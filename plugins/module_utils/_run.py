@@ -113,13 +113,13 @@ def run_attached(client, waiter, app, service, command, timeout, release=None, e
                 remaining = deadline - clock()
                 if remaining <= 0:
                     raise ConvoxWaitTimeout('timed out after %ss before the command could start: process %s took that long to be running'
-                                            % (_seconds(timeout), pid), status=RUNNING)
+                                            % (_seconds(timeout), pid), status=RUNNING, statuses=[RUNNING])
                 try:
                     result = client.process_exec(app, pid, command, timeout=remaining, entrypoint=entrypoint)
                 except ConvoxStreamTimeoutError as error:
                     output = error.output
                     raise ConvoxWaitTimeout('timed out after %ss waiting for the command to finish; its process %s is stopped'
-                                            % (_seconds(timeout), pid), status=RUNNING) from None
+                                            % (_seconds(timeout), pid), status=RUNNING, statuses=[RUNNING]) from None
             except ConvoxError as error:
                 output = output or getattr(error, 'output', '') or ''
                 error.facts.update(output_facts(None, output, seen[-1]))

@@ -72,6 +72,15 @@ options:
     description:
       - Memory to reserve for the process, in MiB.
     type: int
+  expected_rc:
+    description:
+      - With O(wait=true), the exit codes that count as success. Any other code fails the task; the result keeps RV(rc)
+        and the output either way.
+      - A run whose exit code is unknown (the rack refused the command, the stream was cut before the rack's
+        exit-code marker, the run timed out) always fails, whatever this says.
+    type: list
+    elements: int
+    default: [0]
   entrypoint:
     description:
       - With O(wait=true), whether the command runs behind the image's entrypoint, as C(convox run) does by default
@@ -109,10 +118,11 @@ attributes:
     description: Stopping a process is idempotent; a run is not - every run starts a process.
     support: partial
 notes:
-  - "The exit code of an attached run fails the task when it is not 0. To accept other codes, decide with C(failed_when),
-    as with M(ansible.builtin.command): the result keeps RV(rc), for example C(failed_when: result.rc not in [0, 2]).
-    RV(rc) is V(null) when the exit code is unknown (the rack refused the command, the stream was cut, the run timed
-    out), so such a condition still fails then."
+  - "An attached run fails the task when its exit code is not in O(expected_rc) (by default when it is not 0), and always
+    when the exit code is unknown. C(failed_when) works as with M(ansible.builtin.command) too, since the result keeps
+    RV(rc) - but when the exit code is unknown there is no RV(rc) (ansible-core 2.19 and later drop an empty one), so a
+    condition like C(result.rc not in [0, 2]) cannot be evaluated and Ansible fails the task with that complaint instead of
+    the module's message. O(expected_rc) says the same without that trap; never write C(result.rc | default(0))."
   - The output of an attached run is what the rack sends - standard output and standard error together, as a terminal
     would show them.
   - Only with O(wait=true) is the exit code known. A detached process's outcome is its status in
@@ -144,10 +154,14 @@ EXAMPLES = r"""
   convox.convox.convox_process:
     app: myapp
     service: web
-    command: sh -c 'bin/check-pending || exit $?'
+    command: bin/check-pending
     wait: true
+    expected_rc: [0, 2]
   register: check
-  failed_when: check.rc not in [0, 2]
+
+- name: Act on what it found
+  ansible.builtin.debug:
+    msg: "{{ 'nothing to do' if check.rc == 2 else check.stdout }}"
 
 - name: A one-off with a secret in its environment (the value never shows)
   convox.convox.convox_process:
@@ -170,11 +184,10 @@ EXAMPLES = r"""
 RETURN = r"""
 rc:
   description:
-    - The exit code of the command, from the rack's exit-code marker.
-    - V(null) when it is unknown - the rack refused or could not start the command (for example a program that does
-      not exist), the stream was cut before the marker, or the run timed out. Always returned by an attached run,
-      so that C(failed_when) can decide on it.
-  returned: with O(wait=true), outside check mode
+    - The exit code of the command, from the rack's exit-code marker - also when the task failed because of it.
+    - Not returned (or V(null) on ansible-core before 2.19) when it is unknown - the rack refused or could not start the
+      command (for example a program that does not exist), the stream was cut before the marker, or the run timed out.
+  returned: with O(wait=true), outside check mode, when the command's exit code is known
   type: int
   sample: 0
 stdout:
@@ -309,8 +322,12 @@ def run_and_wait(module, state, client):
                       entrypoint=p['entrypoint'], warn=module.warn)
     state.changed_outside_plan()
     state.facts.update(run.facts())
-    if run.rc != 0:
-        module.fail_json(msg='the command exited with code %d' % run.rc, **state.failure())
+    expected = p['expected_rc']
+    if run.rc not in expected:
+        detail = '' if expected == [0] else ', not %s' % ' or '.join(str(code) for code in expected)
+        module.fail_json(msg='the command exited with code %d%s' % (run.rc, detail), **state.failure())
+    # Said explicitly: ansible-core 2.19+ takes a result with a non-zero rc and no "failed" for a failure.
+    module.exit_json(failed=False, **state.result())
 
 
 def check_options(module):
@@ -345,6 +362,7 @@ def main():
             cpu=dict(type='int'),
             memory=dict(type='int'),
             entrypoint=dict(type='bool', default=True),
+            expected_rc=dict(type='list', elements='int', default=[0]),
             wait=dict(type='bool', default=False),
         ),
         wait=True,

@@ -102,9 +102,18 @@ def test_a_non_zero_exit_fails_with_rc_kept(rack, run_module, app):
     assert holder_sequence(rack)[-1][0] == 'DELETE'
 
 
+def test_expected_rc_accepts_other_codes_and_says_the_task_did_not_fail(rack, run_module, app):
+    result, failed = run_module(convox_process.main, connection(rack, service='web', command='sh -c "exit 2"', wait=True, expected_rc=[0, 2]))
+    # ansible-core 2.19+ takes a result with rc != 0 for a failure unless it says otherwise.
+    assert not failed and result['failed'] is False and result['rc'] == 2
+    other, failed = run_module(convox_process.main, connection(rack, service='web', command='sh -c "exit 1"', wait=True, expected_rc=[0, 2]))
+    assert failed and other['rc'] == 1 and other['msg'] == 'the command exited with code 1, not 0 or 2'
+
+
 def test_a_missing_marker_fails_with_rc_null(rack, run_module, app):
     rack.add_faults([{'path': '/exec$', 'ws_cut': True}])
-    result, failed = run_module(convox_process.main, connection(rack, service='web', command='sh -c "echo before; exit 0"', wait=True))
+    result, failed = run_module(convox_process.main, connection(rack, service='web', command='sh -c "echo before; exit 0"', wait=True,
+                                                                expected_rc=[0, 1, 2]))
     assert failed and result['rc'] is None and result['stdout'] == 'before'
     assert 'exit code of the command is unknown' in result['msg']
     assert holder_sequence(rack)[-1] == ('DELETE', '/apps/demo/processes/%s' % result['process']['id'])
