@@ -22,7 +22,8 @@ service        the service's current pods      the last Since (whole s)      ``F
                (no one-offs); Filter ignored
 process        that process                    now + Since (!): so the       never while the process
                                                negative duration is sent     runs (Follow ignored):
-                                                                             at ``timeout``
+                                                                             at ``timeout``; when the
+                                                                             process is deleted
 build          the builder's log (stored once  not used                      at the end of the log
                the build ended)                                              (running: at the build's)
 =============  ==============================  ============================  =========================
@@ -30,6 +31,11 @@ build          the builder's log (stored once  not used                      at 
 ``Prefix: true`` is sent where the rack supports it, so every log line carries the time and the
 process it came from and an ``ERROR:`` frame can only be the rack's error. A build log has no prefix
 and its last line is often the builder's own ``ERROR: ...``: there every frame is content.
+
+A process's log stream also carries the rack's own status lines, without a prefix (provider/k8s
+streamProcessLogs): ``waiting for build pod...`` every second while the pod does not exist - for ten
+minutes, so for a one-off deleted after it ended (a few seconds later on v3) it is the end of its log -,
+and ``waiting for build pod to be scheduled...`` while it is pending, which is left out.
 """
 
 from __future__ import annotations
@@ -45,16 +51,32 @@ _STREAM_PREFIX = re.compile(r'^(?P<time>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(?:Z|
 _POD_PREFIX = re.compile(r'^\[pod/(?P<process>[^/\]]+)/[^\]]*\] (?P<time>[0-9]{4}-[0-9]{2}-[0-9]{2}T\S+)(?: (?P<message>.*))?\Z', re.DOTALL)
 
 
+# streamProcessLogs' status lines (never prefixed): the pod does not exist (any more), is pending, never started.
+POD_GONE = 'waiting for build pod...'
+POD_PENDING = 'waiting for build pod to be scheduled...'
+POD_NEVER_STARTED = 'build pod did not start within 10 minutes'
+
+
+def _pod_status(line):
+    if line == POD_GONE or line.startswith(POD_NEVER_STARTED):
+        return 'end'
+    if line == POD_PENDING:
+        return 'skip'
+    return None
+
+
 class LogRead:
     """Recent log lines of one stream: ``entries`` (dicts with ``time``, ``service``, ``process`` and
     ``message``; None where the line did not say), ``lines`` (the messages), ``total`` (lines read),
     ``truncated`` (older lines were dropped to keep the last ones) and ``complete`` (the stream ended by
-    itself; False when ``timeout`` ended the read)."""
+    itself; False when ``timeout`` ended the read). ``gone``: a process's log ended because the rack no
+    longer has the process (the rack's ``waiting for build pod...``)."""
 
-    def __init__(self, entries, total, complete):
+    def __init__(self, entries, total, complete, gone=False):
         self.entries = entries
         self.total = total
         self.complete = complete
+        self.gone = gone
 
     @property
     def lines(self):
@@ -77,10 +99,11 @@ def _entry(line, pattern, service=None):
 class LogsAPI:
     """Log streams, read recent and bounded. A mixin of ``ConvoxClient``."""
 
-    def _read_log(self, path, headers, timeout, keep, pattern, service=None, rack_errors=True):
+    def _read_log(self, path, headers, timeout, keep, pattern, service=None, rack_errors=True, status=None):
         with self.open_stream(path, headers=headers, timeout=timeout) as stream:
-            capture = stream.read_lines(keep=keep, rack_errors=rack_errors)
-        return LogRead([_entry(line, pattern, service) for line in capture.lines], capture.total, capture.complete)
+            capture = stream.read_lines(keep=keep, rack_errors=rack_errors, status=status)
+        return LogRead([_entry(line, pattern, service) for line in capture.lines], capture.total, capture.complete,
+                       gone=capture.ended_by is not None)
 
     def app_logs(self, app, since=None, filter=None, timeout=None, keep=None):
         """The app's logs from the last ``since`` seconds (rack default 2 minutes), ``filter`` a CloudWatch pattern."""
@@ -103,4 +126,4 @@ class LogsAPI:
         ``-600s``; it follows the process until it ends, whatever ``Follow`` says.
         """
         headers = {'Follow': False, 'Prefix': True, 'Since': encode_duration(-since) if since is not None else None}
-        return self._read_log(api_path('apps', app, 'processes', pid, 'logs'), headers, timeout, keep, _STREAM_PREFIX)
+        return self._read_log(api_path('apps', app, 'processes', pid, 'logs'), headers, timeout, keep, _STREAM_PREFIX, status=_pod_status)

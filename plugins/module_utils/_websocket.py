@@ -99,7 +99,7 @@ ERROR_PREFIX = 'ERROR: '
 PING_INTERVAL = 5.0
 
 ExecResult = collections.namedtuple('ExecResult', 'code output')
-LogCapture = collections.namedtuple('LogCapture', 'lines total complete')
+LogCapture = collections.namedtuple('LogCapture', 'lines total complete ended_by')
 
 # After the marker: an exit code (Go int) and the newline that ends the marker line.
 _CODE_LINE = re.compile(r'-?[0-9]{1,12}\n')
@@ -521,18 +521,21 @@ class RackStream:
         return ConvoxStreamError('the rack answered ERROR: %s%s' % (message, detail), path=self.path, rack_error=message,
                                  exit_code=exit_code, output=output, hint=rack_error_hint(message, settings), may_have_acted=False)
 
-    def read_lines(self, keep=None, rack_errors=True):
-        """Read a log stream: ``LogCapture(lines, total, complete)``, the last ``keep`` lines (all when None).
+    def read_lines(self, keep=None, rack_errors=True, status=None):
+        """Read a log stream: ``LogCapture(lines, total, complete, ended_by)``, the last ``keep`` lines (all when None).
 
         Lines are split on newlines wherever frames split them. ``rack_errors``: a frame starting with
         ``ERROR:`` is the rack's error (true where every line carries a prefix); otherwise it is content (a
-        build log ends with its builder's ``ERROR:`` line). At the deadline the lines so far are returned
-        with ``complete`` False: routes that follow (a running process) never end on their own.
+        build log ends with its builder's ``ERROR:`` line). ``status(line)`` tells the rack's own status lines
+        from log lines: None for a log line, ``'skip'`` for one to leave out, ``'end'`` for one that says the
+        log is over (reading stops, ``complete`` and ``ended_by`` that line). At the deadline the lines so far
+        are returned with ``complete`` False: routes that follow (a running process) never end on their own.
         """
         lines = collections.deque(maxlen=keep)
         total = 0
         pending = ''
         complete = True
+        ended_by = None
         try:
             for text in self.texts():
                 if rack_errors and not pending and text.startswith(ERROR_PREFIX):
@@ -540,8 +543,13 @@ class RackStream:
                 pieces = (pending + text).split('\n')
                 pending = pieces.pop()
                 for line in pieces:
-                    lines.append(line[:-1] if line.endswith('\r') else line)
-                    total += 1
+                    line = line[:-1] if line.endswith('\r') else line
+                    verdict = status(line) if status is not None else None
+                    if verdict == 'end':
+                        return LogCapture(list(lines), total, True, line)
+                    if verdict != 'skip':
+                        lines.append(line)
+                        total += 1
         except ConvoxStreamTimeoutError:
             complete = False
         except ConvoxStreamCutError as cut:
@@ -550,7 +558,7 @@ class RackStream:
         if pending:
             lines.append(pending[:-1] if pending.endswith('\r') else pending)
             total += 1
-        return LogCapture(list(lines), total, complete)
+        return LogCapture(list(lines), total, complete, ended_by)
 
 
 def _seconds(value):

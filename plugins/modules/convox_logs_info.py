@@ -176,9 +176,13 @@ def process_log(module, client, since, timeout):
     check_name('process', p['process'])
     if client.process_find(p['app'], p['process']) is None:
         # Without the check the rack would keep the stream open saying "waiting for build pod..." for minutes.
-        module.fail_json(msg='process %s of app %s not found (ended one-off processes are deleted soon after they end)'
-                         % (p['process'], p['app']))
-    return client.process_logs(p['app'], p['process'], since=since, timeout=timeout(), keep=p['max_lines'])
+        module.fail_json(msg='process %s of app %s not found (the rack deletes ended one-off processes a few seconds after they end; '
+                         'their lines stay in the app\'s logs)' % (p['process'], p['app']))
+    read = client.process_logs(p['app'], p['process'], since=since, timeout=timeout(), keep=p['max_lines'])
+    if read.gone:
+        module.warn('process %s of app %s was deleted by the rack while its log was read (it had ended); its lines stay in '
+                    "the app's logs" % (p['process'], p['app']))
+    return read
 
 
 def service_log(module, client, since, timeout):

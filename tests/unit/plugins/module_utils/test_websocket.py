@@ -484,6 +484,23 @@ def test_process_logs_of_a_running_process_end_at_the_timeout(client, holder):
     assert time.monotonic() - started < 3
 
 
+def test_the_log_of_a_process_the_rack_deleted_ends_at_its_status_line(rack, client, holder):
+    # The rack says "waiting for build pod..." every second for ten minutes when the pod is gone.
+    started = time.monotonic()
+    read = client.process_logs('demo', 'worker-deleted', since=600, timeout=20)
+    assert read.gone and read.complete and read.lines == []
+    assert time.monotonic() - started < 5
+
+
+def test_a_pending_process_log_leaves_the_racks_heartbeat_out(rack, client, holder, monkeypatch):
+    from convox_emulator.areas import logs as log_routes
+    monkeypatch.setattr(log_routes, 'POD_HEARTBEAT_SECONDS', 0.05)
+    monkeypatch.setattr(log_routes, 'POD_TICK_SECONDS', 0.1)
+    pending = client.process_run('demo', 'worker', command='sh -c "echo late"')
+    read = client.process_logs('demo', pending['id'], since=600, timeout=5)
+    assert read.lines == ['late'] and read.complete and not read.gone
+
+
 def test_max_lines_keeps_the_last_ones(client, holder):
     client.process_run('demo', 'worker', command='sh -c "echo 1; echo 2; echo 3; echo 4; echo 5"')
     time.sleep(0.5)
