@@ -403,7 +403,9 @@ class RackStream:
         self.path = path
         self._deadline = deadline
         self._timeout = timeout
+        # The transport's clock (injectable in tests) and its -vvv reporting.
         self._clock = transport._clock
+        self._debug = transport._debug
         self._next_ping = self._clock() + PING_INTERVAL
         self.frames = 0
         self.ended = False
@@ -465,6 +467,7 @@ class RackStream:
             opcode, data = self._next_frame()
             if opcode == websocket.ABNF.OPCODE_BINARY and not data:
                 self.ended = True
+                self._debug('GET %s (websocket): end of stream after %d text frames' % (self.path, self.frames))
                 tail = decoder.decode(b'', final=True)
                 if tail:
                     yield tail

@@ -105,7 +105,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     description: Nothing is sent in check mode.
-    support: full
+    support: partial
     details:
       - Stopping a process reads it and predicts C(changed); a detached run predicts C(changed).
       - An attached run (O(wait=true)) is skipped, as M(ansible.builtin.command) skips commands in check mode, so
