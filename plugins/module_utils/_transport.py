@@ -324,10 +324,14 @@ class Transport:
         return self.request('GET', path, params=params).json()
 
     def upload(self, method, path, source, params=None, headers=None, timeout=None):
-        """Stream a file (a path or a binary file object) as a raw ``application/octet-stream`` body.
+        """Stream a raw ``application/octet-stream`` body: a file, or bytes produced while sending.
 
-        The body is read in chunks while it is sent, so memory stays constant whatever the
-        size. An upload is never sent twice, except after a refused connection.
+        ``source`` is a file path, a binary file object, a callable that returns a fresh
+        iterable of byte chunks for each attempt (an archive made on the fly; replayable),
+        or an iterable of byte chunks (sent once). Chunks are sent with chunked transfer
+        encoding, a file with its length. The body is read in chunks while it is sent, so
+        memory stays constant whatever the size. An upload is never sent twice, except
+        after a refused connection, and then only when its source can be produced again.
         """
         if isinstance(source, (str, bytes, os.PathLike)):
             file_path = os.fsdecode(source)
@@ -340,10 +344,12 @@ class Transport:
             def body():
                 # A fresh file object per attempt; requests streams it with a Content-Length.
                 return open(file_path, 'rb')
-        elif hasattr(source, 'read'):
+        elif hasattr(source, 'read') or callable(source):
+            body = source
+        elif hasattr(source, '__iter__') and not isinstance(source, (dict, str)):
             body = source
         else:
-            raise ConvoxFileError('an upload source must be a file path or a binary file object')
+            raise ConvoxFileError('an upload source must be a file path, a binary file object or byte chunks')
         fields = dict(headers or {})
         fields.setdefault('Content-Type', 'application/octet-stream')
         return self.request(method, path, params=params, headers=fields, body=body, timeout=timeout, idempotent=False)

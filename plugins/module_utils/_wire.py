@@ -133,6 +133,19 @@ def check_request_path(path):
         raise ConvoxConfigError("an API path must not hold '.' or '..' segments: %s" % shown(path))
 
 
+def parse_object_url(url):
+    """``object://<app>/<key>`` (what the object store answers, and a build's ``logs``) as ``(app, key)``.
+
+    Raises ConvoxConfigError for anything else.
+    """
+    text = str(url or '')
+    prefix = 'object://'
+    app, sep, key = text[len(prefix):].partition('/')
+    if not text.startswith(prefix) or not sep or not app or not key:
+        raise ConvoxConfigError('not an object URL (object://<app>/<key>): %s' % shown(text))
+    return check_name('app', app), key
+
+
 # ---------------------------------------------------------------------------------------
 # Value encodings (convox-api.md section 1.5)
 # ---------------------------------------------------------------------------------------
