@@ -156,6 +156,19 @@ def check_request_headers(headers):
         raise ConvoxConfigError('headers may not set %s: the HTTP client sets them from the request itself' % ', '.join(protocol))
 
 
+def parse_object_url(url):
+    """``object://<app>/<key>`` (what the object store answers, and a build's ``logs``) as ``(app, key)``.
+
+    Raises ConvoxConfigError for anything else.
+    """
+    text = str(url or '')
+    prefix = 'object://'
+    app, sep, key = text[len(prefix):].partition('/')
+    if not text.startswith(prefix) or not sep or not app or not key:
+        raise ConvoxConfigError('not an object URL (object://<app>/<key>): %s' % shown(text))
+    return check_name('app', app), key
+
+
 # ---------------------------------------------------------------------------------------
 # Value encodings (convox-api.md section 1.5)
 # ---------------------------------------------------------------------------------------
