@@ -298,6 +298,7 @@ def main():
         client = module.client
         base = latest_release(client, app_name)
         seen([base])
+        state.facts['release'] = base['id'] if base else None
         plan = state.plan(base or {}, dict(env=update))
         change = plan.changes.get('env')
         if change is not None:
