@@ -239,6 +239,7 @@ def pending_deploy_warning(module, app, base):
 def write_env(module, state, client, app_name, base, env, seen):
     """Write the new env as a release, then keep it in the newest release whatever others write meanwhile."""
     release = state.write(client.release_create, app_name, **env_release(base, env))
+    state.facts['release'] = release['id']
     seen([release])
     state.verify(release, 'release %s of app %s' % (release['id'], app_name))
     change = EnvChange(base, env)
@@ -303,15 +304,13 @@ def main():
         change = plan.changes.get('env')
         if change is not None:
             state.facts.update(added_keys=change.added, changed_keys=change.changed, removed_keys=change.removed)
-        release = base
-        app = None
-        if plan.changed or p['promote']:
-            app = client.app_get(app_name)
-            if plan.changed:
-                pending_deploy_warning(module, app, base)
         if plan.changed and not module.check_mode:
-            release = write_env(module, state, client, app_name, base, plan.desired['env'], seen)
-        state.facts['release'] = release['id'] if release else None
+            state.facts['release'] = write_env(module, state, client, app_name, base, plan.desired['env'], seen)['id']
+        # The app (its active release) only when something is to be written or promoted: read after the
+        # write, it is fresh for the promote.
+        app = client.app_get(app_name) if plan.changed or p['promote'] else None
+        if plan.changed:
+            pending_deploy_warning(module, app, base)
         if p['promote'] and not (module.check_mode and plan.changed):
             promote_release(module, state, client, app_name, app, state.facts['release'])
         elif p['promote']:

@@ -82,8 +82,8 @@ def test_set_on_a_new_app_then_a_rerun_is_one_request(rack, api, run_module):
     assert result['changed'] is True
     assert result['added_keys'] == ['DEBUG', 'PORT', 'SECRET_KEY']
     assert (result['changed_keys'], result['removed_keys'], result['promoted'], result['reapplied']) == ([], [], False, 0)
-    # Budget: the read, the app (for the pending-deploy warning), the write, one verification read.
-    assert calls(rack) == [LIST_1, APP, WRITE, LIST_2]
+    # Budget: the read, the write, one verification read, and the app (for the pending-deploy warning).
+    assert calls(rack) == [LIST_1, WRITE, LIST_2, APP]
     write = [entry for entry in rack.requests() if entry['method'] == 'POST'][0]
     assert sorted(write['form']) == ['description', 'env']
     latest = api.release_list('demo', limit=1)[0]
@@ -296,11 +296,11 @@ def test_a_writer_between_our_read_and_our_write_keeps_its_change(rack, api, run
     thread.join(10)
     other.close()
     assert not failed, result
-    # Read, app, write (delayed: theirs lands first), verify (ours, theirs and the release read are the
-    # newest three: a second, longer read), the repair, and its verification (again reaching back).
+    # Read, write (delayed: theirs lands first), verify (ours, theirs and the release read are the newest
+    # three: a second, longer read), the repair, its verification (again reaching back), and the app.
     module_calls = calls(rack)
     list_25 = ('GET', '/apps/demo/releases', {'limit': '25'})
-    assert module_calls == [LIST_1, APP, WRITE, LIST_2, list_25, WRITE, LIST_2, list_25]
+    assert module_calls == [LIST_1, WRITE, LIST_2, list_25, WRITE, LIST_2, list_25, APP]
     assert [method for method, path, query in calls(rack, OTHER_WRITER)] == ['GET', 'POST']
     assert latest_env(api) == dict(SHARED='s', OURS=SECRET, THEIRS=OTHER_SECRET)
     assert result['reapplied'] == 1
