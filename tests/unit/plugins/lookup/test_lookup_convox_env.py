@@ -64,7 +64,9 @@ def lookup(controller, monkeypatch, tmp_path):
 
 @pytest.fixture
 def warnings(lookup, monkeypatch):
-    module = sys.modules['ansible_collections.convox.convox.plugins.lookup.convox_env']
+    # pylint: disable-next=import-outside-toplevel
+    from ansible.plugins.loader import lookup_loader
+    module = sys.modules[type(lookup_loader.get('convox.convox.convox_env')).__module__]
     seen = []
     monkeypatch.setattr(module.display, 'warning', lambda message, *args, **kwargs: seen.append(message))
     return seen
