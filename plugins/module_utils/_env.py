@@ -263,13 +263,18 @@ def keep_env_change(client, waiter, write, app, change, seen=None, debug=None):
     (to register their values as secrets); ``debug`` receives one line per repair (key names only).
     Bounded by ``waiter``; returns the final EnvCheck (its ``newest`` release carries the change).
     """
+    # Once others wrote, the list only grows: start from the length that reached back last time.
+    reach = [0]
+
     def read():
-        for limit in VERIFY_LIMITS:
+        for position in range(reach[0], len(VERIFY_LIMITS)):
+            limit = VERIFY_LIMITS[position]
             releases = client.release_list(app, limit=limit)
             if seen is not None:
                 seen(releases)
             check = change.check(releases, complete=len(releases) < limit)
             if check is not None:
+                reach[0] = position
                 return check
         raise ConvoxStateError('app %s has more than %d releases written since the release this task read (%s): too many to '
                                'tell whether they kept its change' % (app, VERIFY_LIMITS[-1], change.base_id or 'none'))
