@@ -19,7 +19,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxClient
-from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxAPIError, ConvoxError
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxAPIError, ConvoxError, secret_forms
 from ansible_collections.convox.convox.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.convox.convox.plugins.module_utils._wait import WAIT_ARGSPEC, Waiter
 from ansible_collections.convox.convox.plugins.module_utils._websocket import HAS_WEBSOCKET, WEBSOCKET_IMPORT_ERROR, WEBSOCKET_LIBRARY
@@ -61,6 +61,8 @@ class ConvoxModule(AnsibleModule):
         self._shape_errors = []
         # Set before AnsibleModule.__init__, which logs the arguments (and may fail on them).
         self._secret_params = secret_params
+        # Secret values the module lets show in its diff (reveal_in_diff), and only there.
+        self._revealed_in_diff = set()
         super().__init__(argument_spec=spec, **kwargs)
         if self._shape_errors:
             self.fail_json(msg='; '.join(self._shape_errors))
@@ -113,6 +115,39 @@ class ConvoxModule(AnsibleModule):
         """
         self.no_log_values.update(str(value) for value in values if value not in (None, ''))
 
+    def reveal_in_diff(self, values):
+        """Let these secret values show in the result's ``diff``, and nowhere else.
+
+        For an option that asks to see values the module otherwise hides (``diff_values``):
+        the rest of the result, its warnings and the invocation stay masked, and a value that
+        is also a connection secret (the API key) stays masked in the diff too.
+        """
+        self._revealed_in_diff.update(str(value) for value in values if value not in (None, ''))
+
+    def _connection_secrets(self):
+        params = getattr(self, 'params', None) or {}
+        secrets = set(secret_forms(params['api_key'])) if isinstance(params.get('api_key'), str) else set()
+        if isinstance(params.get('host'), str):
+            secrets.update(url_secret_forms(params['host']))
+        client = getattr(self, '_client', None)
+        if client is not None:
+            secrets.update(client.settings.secret_values())
+        return secrets
+
+    def _mask_all_but_the_diff(self, result):
+        """Mask the result except its diff now, then stop masking the revealed values (see reveal_in_diff)."""
+        diff = result.pop('diff')
+        masked = remove_values(result, self.no_log_values)
+        # AnsibleModule adds the invocation later (when asked to): mask it now, like the rest.
+        masked.setdefault('invocation', dict(module_args=remove_values(self.params, self.no_log_values)))
+        self.no_log_values.difference_update(self._revealed_in_diff - self._connection_secrets())
+        masked['diff'] = diff
+        return masked
+
+    def warn(self, warning, **kwargs):
+        # Masked when issued, so that a value revealed in the diff later is never unmasked here.
+        super().warn(remove_values(warning, getattr(self, 'no_log_values', ())), **kwargs)
+
     def _mask_host_credentials(self):
         """A password typed into ``host`` (``https://convox:<pw>@rack``) is not a no_log option:
         register it before AnsibleModule logs or returns the arguments."""
@@ -158,6 +193,8 @@ class ConvoxModule(AnsibleModule):
         if secrets and 'invocation' not in result:
             # The arguments as Ansible returns them (when it does), with the argument secrets masked there only.
             result['invocation'] = dict(module_args=remove_values(self.params, self.no_log_values | secrets))
+        if getattr(self, '_revealed_in_diff', None) and 'diff' in result:
+            result = self._mask_all_but_the_diff(result)
         super().exit_json(**result)
 
     def fail_json(self, msg, **kwargs):
