@@ -132,23 +132,31 @@ requirements:
 seealso:
   - module: convox.convox.convox_process_info
   - module: convox.convox.convox_logs_info
+  - module: convox.convox.convox_build
+  - module: convox.convox.convox_release
 """
 
 EXAMPLES = r"""
+- name: Build the app without deploying it
+  convox.convox.convox_build:
+    app: myapp
+    source: "{{ playbook_dir }}/../myapp"
+  register: build
+
 - name: Run the migrations on the new release before promoting it
   convox.convox.convox_process:
     app: myapp
     service: web
-    release: "{{ build.json.release }}"
+    release: "{{ build.build.release }}"
     command: bin/rails db:migrate
     wait: true
     wait_timeout: 1800
   register: migration
 
-- name: Promote only when they exited 0 (a non-zero code failed the task above)
-  convox.convox.convox_api:
-    method: POST
-    path: /apps/myapp/releases/{{ build.json.release }}/promote
+- name: Deploy it only when they exited 0 (a non-zero code failed the task above)
+  convox.convox.convox_release:
+    app: myapp
+    release: "{{ build.build.release }}"
 
 - name: A check whose exit code 2 means "nothing to do" - accept 0 and 2
   convox.convox.convox_process:
