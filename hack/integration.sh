@@ -30,7 +30,8 @@ done
 # Seconds a target took on its own (hack/integration.sh 2.21 TARGET, 2 cores), to balance the groups;
 # a target not listed counts as DEFAULT_WEIGHT. Only the balance depends on these.
 declare -A WEIGHT=(
-    [convox_build]=115 [convox_release]=110 [convox_env]=72 [convox_app]=59 [convox_env_concurrency]=43
+    [convox_service]=209 [convox_resource]=144 [convox_build]=115 [convox_release]=110 [convox_system_info]=83
+    [convox_env]=72 [demo_playbook]=66 [convox_app]=59 [lookup_convox_env]=50 [convox_env_concurrency]=43
     [convox_api]=37 [convox_build_info]=33 [convox_release_info]=33 [convox_env_info]=27
     [convox_adhoc]=18 [convox_app_info]=13
 )
