@@ -63,6 +63,7 @@ class ConvoxModule(AnsibleModule):
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
+        self._returned_secrets = {}
 
     def _load_params(self):
         """Read the arguments, then fix up what ansible-core's validation would mishandle.
@@ -106,6 +107,36 @@ class ConvoxModule(AnsibleModule):
         Empty values are skipped (masking the empty string would mask everything).
         """
         self.no_log_values.update(str(value) for value in values if value not in (None, ''))
+
+    def return_secret(self, key, value):
+        """Return ``value`` under ``key`` of the success result, and mask it everywhere else.
+
+        For a secret the task exists to produce (a minted token): a value registered with
+        ``register_secrets`` would be masked in the returned key too, so the next task could not
+        use it. This one is masked in warnings, in every other key and in failures, and returned
+        as it is under ``key`` only. Such a module needs an action plugin that marks the result
+        ``_ansible_no_log``, so that the callbacks do not print it (``register`` still keeps it).
+        """
+        self.register_secrets([value])
+        self._returned_secrets[key] = value
+
+    def warn(self, warning, **kwargs):
+        # Masked when issued, not only when the result is written: the result writer no longer
+        # knows the values returned on purpose (return_secret), which a warning must not show.
+        super().warn(remove_values(warning, self.no_log_values), **kwargs)
+
+    def _with_returned_secrets(self, result):
+        """The result masked as AnsibleModule masks it, plus the returned secrets, which are then
+        dropped from the values AnsibleModule masks when it writes the result."""
+        if not getattr(self, '_returned_secrets', None):
+            return result
+        preserved = dict((key, value) for key, value in result.items() if value is None or isinstance(value, bool))
+        masked = remove_values(result, self.no_log_values)
+        masked.update(preserved)
+        for key, value in self._returned_secrets.items():
+            masked[key] = value
+            self.no_log_values.discard(str(value))
+        return masked
 
     def _mask_host_credentials(self):
         """A password typed into ``host`` (``https://convox:<pw>@rack``) is not a no_log option:
@@ -152,10 +183,12 @@ class ConvoxModule(AnsibleModule):
         if secrets and 'invocation' not in result:
             # The arguments as Ansible returns them (when it does), with the argument secrets masked there only.
             result['invocation'] = dict(module_args=remove_values(self.params, self.no_log_values | secrets))
-        super().exit_json(**result)
+        super().exit_json(**self._with_returned_secrets(result))
 
     def fail_json(self, msg, **kwargs):
-        # A failure shows no argument secret anywhere (a rack's error message may quote a URL it refused).
+        # A failed task returns no secret (those returned on success stay masked), and shows no argument
+        # secret anywhere (a rack's error message may quote a URL it refused).
+        self._returned_secrets = {}
         self.register_secrets(self._argument_secrets())
         super().fail_json(msg=msg, **self._finish(kwargs))
 
