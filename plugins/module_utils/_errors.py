@@ -253,4 +253,3 @@ def shown(value):
     """A value quoted for an error message, cut short when long (names and paths, never secrets)."""
     text = repr(value)
     return text if len(text) <= 70 else text[:67] + '...'
-

@@ -44,7 +44,7 @@ extends_documentation_fragment:
 notes:
   - The rack has no call to delete an app config, so the module has no O(ignore:state) option; a config goes away
     with its app. Set an empty value to clear one.
-  - The diff shows the value as C(<hidden>), and as C(<hidden: old value>) and C(<hidden: new value>) when it changes.
+  - "The diff shows the value as C(<hidden>), and as C(<hidden: old value>) and C(<hidden: new value>) when it changes."
 seealso:
   - module: convox.convox.convox_app
   - module: convox.convox.convox_api

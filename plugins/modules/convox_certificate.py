@@ -95,8 +95,8 @@ requirements:
     standard-library checks; without it those checks alone decide.
 notes:
   - >-
-    The same uploaded certificate - a certificate of the rack's own namespace (v3: what O(generated) lists in
-    M(convox.convox.convox_certificate_info); v2: any) whose expiry equals the leaf's C(notAfter) to the second, and
+    The same uploaded certificate - a certificate of the rack's own namespace (v3: what M(convox.convox.convox_certificate_info)
+    lists with O(convox.convox.convox_certificate_info#module:generated=true); v2: any) whose expiry equals the leaf's C(notAfter) to the second, and
     whose names (its common name and DNS names together, compared without case) equal the leaf's. The rack never shows
     the certificate's bytes or its chain, so these are not compared - re-uploading the same certificate with another
     chain changes nothing (the key must belong to the certificate anyway), and two certificates with the same names

@@ -59,7 +59,8 @@ extends_documentation_fragment:
   - convox.convox.attributes.action_group
   - convox.convox.attributes.state_module
 notes:
-  - O(registry_password) is compared with the one the rack lists, and every password the rack lists is masked in the task's
+  - >-
+    O(registry_password) is compared with the one the rack lists, and every password the rack lists is masked in the task's
     output. The diff shows C(<hidden>) values, C(<hidden: old value>) and C(<hidden: new value>) when the password changes.
   - v2 racks check the credentials against the registry when they are added (the emulator does not); a refusal is the
     rack's error, with nothing changed.

@@ -14,7 +14,7 @@ description:
   - Without O(server), returns every registry the rack holds credentials for, sorted by server, as
     C(convox registries) lists them.
   - With O(server), returns that registry and whether it exists - a missing registry is not a failure.
-  - The rack answers with every password in clear; the module never returns one. RV(registries[].password) is
+  - The rack answers with every password in clear; the module never returns one. RV(registry.password) is
     V(********) for a registry with a password and empty for one without.
 author:
   - Convox collection maintainers (@convox-community)

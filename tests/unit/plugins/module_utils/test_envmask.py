@@ -36,7 +36,7 @@ def create_app(client, name='demo'):
 def test_parse_and_encode_follow_the_cli():
     assert parse_masked_keys(' B, A ,,C ') == {'A', 'B', 'C'}
     assert parse_masked_keys('') == set() and parse_masked_keys(None) == set()
-    assert encode_masked_keys({'B', 'A', 'A'}) == 'A,B'
+    assert encode_masked_keys(['B', 'A', 'A']) == 'A,B'
 
 
 @pytest.mark.parametrize('key', ['', 'A B', 'A=B', 'A,B', 'A\x1b[31m', 'TAB\t'])

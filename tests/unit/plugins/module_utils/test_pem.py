@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
 from ansible_collections.convox.convox.plugins.module_utils import _pem
-from ansible_collections.convox.convox.plugins.module_utils._pem import PemError, check_upload, parse_certificate, read_pem
+from ansible_collections.convox.convox.plugins.module_utils._pem import PemError, check_upload, parse_certificate
 
 NOW = datetime.datetime(2026, 6, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
 

@@ -11,6 +11,7 @@ import json
 import pytest
 
 from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.common.text.converters import to_bytes
 
 try:  # ansible-core 2.19+
@@ -44,6 +45,9 @@ def run_module(capsys, monkeypatch, tmp_path):
 
     def run(main, args):
         capsys.readouterr()
+        # A module process starts with no warnings; in-process runs would otherwise inherit earlier ones.
+        for name in ('_global_warnings', '_global_deprecations'):
+            getattr(module_warnings, name).clear()
         with _module_args(args), pytest.raises(SystemExit) as exit_info:
             main()
         result = json.loads(capsys.readouterr().out)
