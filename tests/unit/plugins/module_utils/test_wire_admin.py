@@ -61,4 +61,3 @@ def test_parse_time_refuses_other_text(text):
 def test_format_time_round_trips():
     assert format_time(1811851200) == '2027-06-01T12:00:00Z'
     assert parse_time(format_time(1811851200)) == 1811851200
-
