@@ -28,7 +28,7 @@ start_emulator slow --deploy-seconds 8 --build-seconds 8
 
 python3 - "$TREE/tests/integration/integration_config.yml" "$console_rack" \
     "${EMULATOR_JSON[plain]}" "${EMULATOR_JSON[tls]}" "${EMULATOR_JSON[console]}" \
-    "${EMULATOR_JSON[v2]}" "${EMULATOR_JSON[slow]}" "$TREE/docs/examples" <<'PY'
+    "${EMULATOR_JSON[v2]}" "${EMULATOR_JSON[slow]}" "$TREE/docs/examples" "$TREE/tests/emulator" <<'PY'
 import json
 import sys
 
@@ -38,6 +38,8 @@ config = {
     # ansible-test copies only the collection's plugins and tests: targets that run the
     # documented examples find them here.
     "convox_examples_dir": sys.argv[8],
+    # The emulator's tools (make_test_cert.py writes certificates for certificate uploads).
+    "convox_emulator_dir": sys.argv[9],
     "convox_emulator_url": plain["url"],
     "convox_emulator_password": plain["password"],
     "convox_emulator_tls_url": tls["url"],
