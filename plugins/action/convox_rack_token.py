@@ -5,7 +5,7 @@
 """Action plugin of convox.convox.convox_rack_token: runs the module, then hides its result from every callback.
 
 The module returns the token it minted under ``token`` (and masks it everywhere else). Ansible
-has no way to hide one key of a result from the output, so the whole result is marked
+has no way to hide one key of a result from the output, so a result holding a token is marked
 ``_ansible_no_log`` here -- what ``no_log: true`` on the task would do: callbacks show
 ``censored`` at any verbosity, and ``register`` still holds the token for the next task.
 """
@@ -25,5 +25,7 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         result.update(self._execute_module(module_name=self._task.action, module_args=self._task.args, task_vars=task_vars))
-        result['_ansible_no_log'] = True
+        if 'token' in result:
+            # Failures and check mode carry no token: their messages stay visible.
+            result['_ansible_no_log'] = True
         return result

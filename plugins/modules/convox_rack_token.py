@@ -25,7 +25,8 @@ options:
     description:
       - What the token may do - V(read) (C(GET) requests only), V(write) (reads and changes), V(admin) (everything,
         including minting admin tokens and rotating the signing key).
-      - Minting an V(admin) token needs admin credentials (the rack password or an admin token).
+      - Minting an V(admin) token needs admin credentials (the rack password or an admin token). v2 racks mint
+        V(read) and V(write) tokens only.
     type: str
     choices: [read, write, admin]
     default: read
@@ -126,11 +127,22 @@ api_retries:
 
 import time
 
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, ConvoxResponseError
 from ansible_collections.convox.convox.plugins.module_utils._module import ConvoxModule
 from ansible_collections.convox.convox.plugins.module_utils._wire import format_time
 
 # The rack refuses longer tokens (pkg/api maxJwtDurationHours).
 MAX_DURATION_HOURS = 8760
+
+
+def mint(client, role, hours):
+    try:
+        return client.jwt_token(role, hours)
+    except ConvoxResponseError as error:
+        if role == 'admin' and error.status_code == 200:
+            # v2 racks mint read and write tokens only, and answer anything else with an empty token.
+            raise ConvoxConfigError('the rack minted no admin token: v2 racks mint read and write tokens only') from None
+        raise
 
 
 def main():
@@ -148,8 +160,7 @@ def main():
     result = dict(changed=True, role=p['role'], duration_hours=hours)
     with module.api_errors(dict(changed=False)):
         if not module.check_mode:
-            token = module.client.jwt_token(p['role'], hours)
-            module.return_secret('token', token)
+            module.return_secret('token', mint(module.client, p['role'], hours))
     result['expires'] = format_time(time.time() + hours * 3600)
     module.exit_json(**result)
 

@@ -82,3 +82,12 @@ def test_tokens_stop_working_after_a_reset_of_the_sign_key(rack, run_module):
     assert failed and stale['status_code'] == 401
     assert 'was not accepted' in stale['msg']
     assert minted['token'] not in json.dumps(stale)
+
+
+def test_a_v2_rack_mints_no_admin_token_and_the_task_says_so(emulator, run_module):
+    v2 = emulator(rack_version='20240101000000')
+    write, failed = run_module(convox_rack_token.main, connection(v2, role='write'))
+    assert not failed and write['token']
+    admin, failed = run_module(convox_rack_token.main, connection(v2, role='admin'))
+    assert failed and admin['changed'] is False
+    assert admin['msg'] == 'the rack minted no admin token: v2 racks mint read and write tokens only'
