@@ -337,10 +337,6 @@ def list_certificates(client):
         raise
 
 
-def rack_is_v2(client):
-    return client.system_get().get('version', '').isdigit()
-
-
 def wait_issued(module, client, cert_id):
     def read():
         return next((cert for cert in client.certificate_list(generated=True) if cert.get('id') == cert_id), None)
@@ -383,7 +379,7 @@ def present(module, state, client):
 
 def generate(module, state, client):
     p = module.params
-    v2 = rack_is_v2(client)
+    v2 = client.rack_generation() == 2
     if v2 and (p['issuer'] or p['duration']):
         raise ConvoxConfigError('v2 racks request certificates from AWS Certificate Manager; issuer and duration do not apply')
     if not v2 and p['issuer'] is None and len(p['domains']) != 1:
