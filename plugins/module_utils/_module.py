@@ -123,19 +123,27 @@ class ConvoxModule(AnsibleModule):
     def warn(self, warning, **kwargs):
         # Masked when issued, not only when the result is written: the result writer no longer
         # knows the values returned on purpose (return_secret), which a warning must not show.
-        super().warn(remove_values(warning, self.no_log_values), **kwargs)
+        super().warn(remove_values(warning, sorted(self.no_log_values, key=len, reverse=True)), **kwargs)
 
     def _with_returned_secrets(self, result):
-        """The result masked as AnsibleModule masks it, plus the returned secrets, which are then
-        dropped from the values AnsibleModule masks when it writes the result."""
+        """The result masked as AnsibleModule masks it, plus the returned secrets as they are.
+
+        AnsibleModule masks the result once more when it writes it, with ``no_log_values``: so the
+        returned secrets, and any other secret that happens to occur inside one (a short password
+        inside a token), are taken out of that set, everything having been masked here already.
+        """
         if not getattr(self, '_returned_secrets', None):
             return result
         preserved = dict((key, value) for key, value in result.items() if value is None or isinstance(value, bool))
-        masked = remove_values(result, self.no_log_values)
+        if 'invocation' not in result:
+            # What AnsibleModule would add (when it adds one), masked while the set is whole.
+            result = dict(result, invocation=dict(module_args=self.params))
+        # Longest first: a secret inside another must not be replaced first and leave the rest of that one.
+        masked = remove_values(result, sorted(self.no_log_values, key=len, reverse=True))
         masked.update(preserved)
         for key, value in self._returned_secrets.items():
             masked[key] = value
-            self.no_log_values.discard(str(value))
+            self.no_log_values.difference_update([secret for secret in list(self.no_log_values) if secret in str(value)])
         return masked
 
     def _mask_host_credentials(self):

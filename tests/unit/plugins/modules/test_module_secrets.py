@@ -76,3 +76,30 @@ def test_booleans_and_none_survive_when_a_secret_is_returned(rack, run_module, v
 
     result, failed = run(run_module, rack, body)
     assert result['flag'] is value and result['token'] == 'True-False-None'
+
+
+def test_a_secret_inside_the_returned_one_does_not_mangle_it_and_stays_masked_elsewhere(rack, run_module):
+    def body(module):
+        module.register_secrets(['0123'])  # a short secret that happens to occur inside the token
+        module.return_secret('token', SECRET)
+        module.exit_json(changed=True, note='the key 0123 and the token %s' % SECRET)
+
+    result, failed = run(run_module, rack, body, _ansible_check_mode=False)
+    assert not failed
+    assert result['token'] == SECRET
+    assert result['note'] == 'the key ******** and the token ********'
+    assert rack.password not in json.dumps(result)
+
+
+def test_the_invocation_keeps_no_log_options_masked_when_a_secret_is_returned(rack, run_module):
+    def body(module):
+        module.return_secret('token', 'tok-' + module.params['api_key'][:6] + '-rest-of-the-token')
+        module.exit_json(changed=True)
+
+    result, failed = run(run_module, rack, body)
+    assert result['token'].startswith('tok-' + rack.password[:6])
+    invocation = result.get('invocation', {}).get('module_args', {})
+    assert invocation.get('api_key') in (None, 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER')
+    rest = dict(result)
+    del rest['token']
+    assert rack.password not in json.dumps(rest)
