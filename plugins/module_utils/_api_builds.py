@@ -63,3 +63,11 @@ class BuildsAPI:
     def object_fetch(self, app, key, dest_path=None):
         """Stream an app object to a file; returns the ConvoxResponse (``dest_path``, ``size``, ``sha256``)."""
         return self.download(api_path('apps', app, 'objects', key), dest_path)
+
+    def object_read(self, app, key):
+        """A small app object's bytes (a marker, a note); use ``object_fetch`` for anything large."""
+        return self.request('GET', api_path('apps', app, 'objects', key)).content
+
+    def object_lines(self, app, key):
+        """An app object's text lines (a build log), streamed; HTTP errors raise at once."""
+        return self.iter_lines(api_path('apps', app, 'objects', key))

@@ -19,7 +19,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxClient
-from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxAPIError, ConvoxError
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxAPIError, ConvoxError, secret_forms
 from ansible_collections.convox.convox.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.convox.convox.plugins.module_utils._wait import WAIT_ARGSPEC, Waiter
 from ansible_collections.convox.convox.plugins.module_utils._connection import (
@@ -57,6 +57,8 @@ class ConvoxModule(AnsibleModule):
         self._shape_errors = []
         # Set before AnsibleModule.__init__, which logs the arguments (and may fail on them).
         self._secret_params = secret_params
+        # Secret values the module lets show in its diff (reveal_in_diff), and only there.
+        self._revealed_in_diff = set()
         super().__init__(argument_spec=spec, **kwargs)
         if self._shape_errors:
             self.fail_json(msg='; '.join(self._shape_errors))
@@ -120,11 +122,6 @@ class ConvoxModule(AnsibleModule):
         self.register_secrets([value])
         self._returned_secrets[key] = value
 
-    def warn(self, warning, **kwargs):
-        # Masked when issued, not only when the result is written: the result writer no longer
-        # knows the values returned on purpose (return_secret), which a warning must not show.
-        super().warn(remove_values(warning, sorted(self.no_log_values, key=len, reverse=True)), **kwargs)
-
     def _with_returned_secrets(self, result):
         """The result masked as AnsibleModule masks it, plus the returned secrets as they are.
 
@@ -145,6 +142,42 @@ class ConvoxModule(AnsibleModule):
             masked[key] = value
             self.no_log_values.difference_update([secret for secret in list(self.no_log_values) if secret in str(value)])
         return masked
+
+    def reveal_in_diff(self, values):
+        """Let these secret values show in the result's ``diff``, and nowhere else.
+
+        For an option that asks to see values the module otherwise hides (``diff_values``):
+        the rest of the result, its warnings and the invocation stay masked, and a value that
+        is also a connection secret (the API key) stays masked in the diff too.
+        """
+        self._revealed_in_diff.update(str(value) for value in values if value not in (None, ''))
+
+    def _connection_secrets(self):
+        params = getattr(self, 'params', None) or {}
+        secrets = set(secret_forms(params['api_key'])) if isinstance(params.get('api_key'), str) else set()
+        if isinstance(params.get('host'), str):
+            secrets.update(url_secret_forms(params['host']))
+        client = getattr(self, '_client', None)
+        if client is not None:
+            secrets.update(client.settings.secret_values())
+        return secrets
+
+    def _mask_all_but_the_diff(self, result):
+        """Mask the result except its diff now, then stop masking the revealed values (see reveal_in_diff)."""
+        diff = result.pop('diff')
+        masked = remove_values(result, self.no_log_values)
+        # AnsibleModule adds the invocation later (when asked to): mask it now, like the rest.
+        masked.setdefault('invocation', dict(module_args=remove_values(self.params, self.no_log_values)))
+        self.no_log_values.difference_update(self._revealed_in_diff - self._connection_secrets())
+        masked['diff'] = diff
+        return masked
+
+    def warn(self, warning, **kwargs):
+        # Masked when issued: a value revealed in the diff, or returned on purpose (return_secret), is later
+        # taken out of the values the result writer masks, and a warning must not show it. Longest first, so
+        # that a secret inside another is not replaced first, leaving the rest of that one.
+        values = sorted(getattr(self, 'no_log_values', ()), key=len, reverse=True)
+        super().warn(remove_values(warning, values), **kwargs)
 
     def _mask_host_credentials(self):
         """A password typed into ``host`` (``https://convox:<pw>@rack``) is not a no_log option:
@@ -191,6 +224,8 @@ class ConvoxModule(AnsibleModule):
         if secrets and 'invocation' not in result:
             # The arguments as Ansible returns them (when it does), with the argument secrets masked there only.
             result['invocation'] = dict(module_args=remove_values(self.params, self.no_log_values | secrets))
+        if getattr(self, '_revealed_in_diff', None) and 'diff' in result:
+            result = self._mask_all_but_the_diff(result)
         super().exit_json(**self._with_returned_secrets(result))
 
     def fail_json(self, msg, **kwargs):

@@ -31,7 +31,9 @@ so that a changed value still shows as changed.
 
 from __future__ import annotations
 
-from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxError, ConvoxNotFoundError
+import re
+
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxError, ConvoxNotFoundError, ConvoxServerError
 
 # What a hidden value looks like in a diff. A changed secret shows different markers before and
 # after, so the diff still says which keys changed without saying what they hold.
@@ -349,3 +351,36 @@ def read_or_none(call, *args, **kwargs):
         if error.unrouted:
             raise
         return None
+
+
+# How a v3 rack words a missing custom resource (a raw Kubernetes error, answered with 500).
+_KUBERNETES_NOT_FOUND = re.compile(r'^[a-z0-9.-]+ "[^"]*" not found$')
+
+
+def is_missing_id(error):
+    """True when an error says the id asked for does not exist: 404, or v3's 500 ``<kind>.convox.com "<id>" not found``."""
+    if isinstance(error, ConvoxNotFoundError):
+        return True
+    return isinstance(error, ConvoxServerError) and bool(_KUBERNETES_NOT_FOUND.match(error.message or ''))
+
+
+def find_listed(listed, ident, limit, call, *args, **kwargs):
+    """An object by id from a list call's answer, or read alone when the list may have cut it off.
+
+    ``listed`` is what the list call returned with ``limit``; objects match on ``id`` (case-insensitive,
+    as racks look ids up). When it is absent from a full list, ``call(*args)`` reads it; None when
+    the rack does not know it (v3 racks answer a missing release or build id with a 500, so
+    existence is checked in the list first and only then by that answer).
+    """
+    wanted = str(ident).upper()
+    for item in listed or []:
+        if str(item.get('id', '')).upper() == wanted:
+            return item
+    if len(listed or []) < limit:
+        return None
+    try:
+        return call(*args, **kwargs)
+    except ConvoxError as error:
+        if is_missing_id(error):
+            return None
+        raise

@@ -348,11 +348,16 @@ class Transport:
         return response.json() if kind is None else response.json_of(kind)
 
     def upload(self, method, path, source, params=None, headers=None, timeout=None):
-        """Stream a file (a path or a binary file object) as a raw ``application/octet-stream`` body.
+        """Stream a raw ``application/octet-stream`` body: a file, or bytes produced while sending.
 
-        The body is read in chunks while it is sent, so memory stays constant whatever the
-        size. An upload is never sent twice: it is sent again only when no connection could be made
-        at all (refused, or a temporary name resolution failure), since then nothing was sent.
+        ``source`` is a file path, a binary file object, a callable that returns a fresh
+        iterable of byte chunks for each attempt (an archive made on the fly; replayable),
+        or an iterable of byte chunks (sent once). Chunks are sent with chunked transfer
+        encoding, a file with its length. The body is read in chunks while it is sent, so
+        memory stays constant whatever the size. An upload is never sent twice: it is sent
+        again only when no connection could be made at all (refused, or a temporary name
+        resolution failure), since then nothing was sent, and only when its source can be
+        produced again.
         """
         body = self._upload_body(source)
         fields = dict(headers or {})
@@ -374,9 +379,11 @@ class Transport:
                 # A fresh file object per attempt; requests streams it with a Content-Length.
                 return open(file_path, 'rb')
             return body
-        if hasattr(source, 'read'):
+        if hasattr(source, 'read') or callable(source):
             return source
-        raise ConvoxFileError('an upload source must be a file path or a binary file object')
+        if hasattr(source, '__iter__') and not isinstance(source, (dict, str)):
+            return source
+        raise ConvoxFileError('an upload source must be a file path, a binary file object or byte chunks')
 
     def download(self, path, dest_path=None, params=None, headers=None, timeout=None):
         """Stream a GET answer to a file and return the (closed) ConvoxResponse.

@@ -27,6 +27,10 @@ but it sees the end of a deploy up to 5 s late, and a 1 s deploy only after 5 s.
 ``tests/benchmarks/bench_wait.py`` measures both.) ``interval`` fixes the wait instead. The last poll is timed to land at the
 deadline, so a timeout never stops short of it.
 
+A wait that must act to make progress (re-apply a change another writer overwrote) passes
+``act``: it runs on each value that is neither done nor failed, before the pause, and the
+next read tells whether it helped. Nothing acts once the deadline has passed.
+
 ``clock`` and ``sleep`` are injectable, so tests run on a fake clock.
 """
 
@@ -106,13 +110,15 @@ class Waiter:
             yield wait
             wait = min(MAX_INTERVAL, wait * BACKOFF_FACTOR)
 
-    def until(self, read, done, failed=None, status=None, what='the operation to finish', first_delay=0.0):
+    def until(self, read, done, failed=None, status=None, what='the operation to finish', first_delay=0.0, act=None):
         """Call ``read()`` until ``done(value)`` is true and return that value.
 
         ``failed(value)`` returns a reason (text) when waiting longer cannot help, else None;
         ``status(value)`` describes a value for messages (default ``str``). ``first_delay``
-        delays the first read (the rack needs a moment to start an operation). Raises
-        ConvoxWaitFailed or ConvoxWaitTimeout (with the last status), or what ``read`` raises.
+        delays the first read (the rack needs a moment to start an operation). ``act(value)``
+        runs on a value that is neither done nor failed, while time is left, before the pause.
+        Raises ConvoxWaitFailed or ConvoxWaitTimeout (with the last status), or what ``read``
+        or ``act`` raises.
         """
         describe = status or str
         start = self._clock()
@@ -142,6 +148,8 @@ class Waiter:
             if now >= deadline:
                 raise ConvoxWaitTimeout('timed out after %ss waiting for %s; last status: %s' % (_seconds(self.timeout), what, current),
                                         status=current, statuses=statuses, value=value, elapsed=self.elapsed)
+            if act is not None:
+                act(value)
             # The last wait ends at the deadline, so the final poll sees the state at timeout.
             self._sleep(max(0.0, min(next(pauses), deadline - now)))
 

@@ -14,7 +14,8 @@
 * Encodings (convox-api.md section 1.5): booleans are ``true``/``false``; a map is ONE field
   holding a URL-encoded query string; a list is comma-joined; times use Go's
   ``20060102.150405.000000000`` layout.
-* Env: a release's ``env`` is sorted ``KEY=VALUE`` lines; ``parse_env`` reads it as racks do.
+* Env: a release's ``env`` is sorted ``KEY=VALUE`` lines; ``check_env`` is the one validation of
+  what it can hold, ``encode_env`` writes it, ``parse_env`` reads it as racks do.
 
 Nothing here does I/O or imports requests.
 """
@@ -166,6 +167,19 @@ def check_request_headers(headers):
         raise ConvoxConfigError('headers may not set %s: the HTTP client sets them from the request itself' % ', '.join(protocol))
 
 
+def parse_object_url(url):
+    """``object://<app>/<key>`` (what the object store answers, and a build's ``logs``) as ``(app, key)``.
+
+    Raises ConvoxConfigError for anything else.
+    """
+    text = str(url or '')
+    prefix = 'object://'
+    app, sep, key = text[len(prefix):].partition('/')
+    if not text.startswith(prefix) or not sep or not app or not key:
+        raise ConvoxConfigError('not an object URL (object://<app>/<key>): %s' % shown(text))
+    return check_name('app', app), key
+
+
 # ---------------------------------------------------------------------------------------
 # Value encodings (convox-api.md section 1.5)
 # ---------------------------------------------------------------------------------------
@@ -240,25 +254,59 @@ def encode_fields(fields, what='request fields'):
     return encoded
 
 
-def encode_env(env):
-    """An app environment as a release's ``env`` text: sorted ``KEY=VALUE`` lines, no trailing newline.
+# bufio.Scanner's default token limit: racks fail to read env with a longer KEY=VALUE line.
+MAX_ENV_LINE_BYTES = 64 * 1024 - 1
 
-    Errors name the key, never the value.
+
+def check_env_key(key):
+    """Validate one environment variable name for a release's env text; return it as text.
+
+    The rack trims keys and splits lines at the first ``=``, so a name must be non-empty,
+    without ``=``, without spaces at its ends and without control characters.
+    """
+    name = str(key) if key is not None else ''
+    if not name or name != name.strip() or '=' in name or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise ConvoxConfigError('invalid environment variable name %s: names must be non-empty, without "=", spaces at the ends '
+                                'or control characters' % shown(name))
+    return name
+
+
+def check_env(env):
+    """The env as the text a release stores: a dict of names to text values, or ConvoxConfigError.
+
+    This is the one validation of env for every module and plugin: names pass ``check_env_key``;
+    values are text, numbers, booleans (``true``/``false``) or None (empty), kept exactly as
+    given otherwise (spaces, ``=``, unicode), and cannot hold a line break or make a line longer
+    than a rack reads. Errors name the key, never the value.
     """
     if not isinstance(env, dict):
         raise ConvoxConfigError('an environment must be a dict, not %s' % type(env).__name__)
-    lines = []
-    for key in sorted(env, key=str):
-        name = str(key)
-        if not name or name != name.strip() or '=' in name or any(ord(ch) < 32 for ch in name):
-            raise ConvoxConfigError('invalid environment variable name %s: names must be non-empty, without "=", spaces at the ends '
-                                    'or control characters' % shown(name))
-        value = env[key]
-        text = '' if value is None else _encode_scalar(value, 'the value of %s' % name)
+    checked = {}
+    for key, value in env.items():
+        name = check_env_key(key)
+        text = '' if value is None else _encode_scalar(value, 'the value of environment variable %s' % name)
         if '\n' in text or '\r' in text:
             raise ConvoxConfigError('the value of environment variable %s holds a line break, which a Convox release cannot store' % name)
-        lines.append('%s=%s' % (name, text))
-    return '\n'.join(lines)
+        try:
+            size = len(('%s=%s' % (name, text)).encode('utf-8'))
+        except UnicodeEncodeError:
+            raise ConvoxConfigError('environment variable %s is not valid Unicode text' % name) from None
+        if size > MAX_ENV_LINE_BYTES:
+            raise ConvoxConfigError('environment variable %s is too long: a Convox rack reads at most %d bytes per KEY=VALUE line'
+                                    % (name, MAX_ENV_LINE_BYTES))
+        if name in checked:
+            raise ConvoxConfigError('environment variable %s is given twice' % name)
+        checked[name] = text
+    return checked
+
+
+def encode_env(env):
+    """An app environment as a release's ``env`` text: sorted ``KEY=VALUE`` lines, no trailing newline.
+
+    ``env`` is checked by ``check_env``; errors name the key, never the value.
+    """
+    checked = check_env(env)
+    return '\n'.join('%s=%s' % (name, checked[name]) for name in sorted(checked))
 
 
 def parse_env(text):

@@ -166,10 +166,10 @@ V3_PARAMETERS = ('BuildCpu', 'BuildLabels', 'BuildMem')
 
 
 def is_v3(client, app):
-    """v3 apps report generation 3; before the app exists, the rack's version says (v2 versions are dates)."""
+    """v3 apps report generation 3; before the app exists, the rack's version says."""
     if app is not None:
         return app.get('generation') == '3'
-    return not client.system_get().get('version', '').isdigit()
+    return client.rack_generation() == 3
 
 
 def check_parameters(module, client, current):

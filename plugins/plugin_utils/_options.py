@@ -23,4 +23,22 @@ def connection_options(plugin):
     keywords, Ansible variables and environment variables apply in Ansible's precedence
     order; the resolver then adds the CLI settings as the last source, exactly as for modules.
     """
-    return dict((name, plugin.get_option(name)) for name in CONNECTION_OPTION_NAMES)
+    return dict((name, plugin_option(plugin, name)) for name in CONNECTION_OPTION_NAMES)
+
+
+def plugin_option(plugin, name):
+    """``plugin.get_option(name)``, with a value that came from an Ansible variable templated.
+
+    The config manager hands a lookup the variables as they are written, so ``convox_api_key:
+    "{{ vault_key }}"`` would arrive as that text; keyword arguments arrive templated already.
+    The plugin's templar renders only what Ansible trusts as a template (ansible-core 2.19 and
+    later do not render text that came from a result), so a value is never templated twice.
+    """
+    get_with_origin = getattr(plugin, 'get_option_and_origin', None)
+    if get_with_origin is None:
+        return plugin.get_option(name)
+    value, origin = get_with_origin(name)
+    templar = getattr(plugin, '_templar', None)
+    if templar is not None and value is not None and str(origin).startswith('var'):
+        value = templar.template(value)
+    return value

@@ -48,6 +48,17 @@ def _ensure_collection_importable():
     current = os.environ.get('ANSIBLE_COLLECTIONS_PATH', '')
     if str(tree) not in current.split(os.pathsep):
         os.environ['ANSIBLE_COLLECTIONS_PATH'] = os.pathsep.join(filter(None, (str(tree), current)))
+    _install_collection_finder(tree)
+
+
+def _install_collection_finder(tree):
+    """Import collection code through Ansible's collection loader, as ansible-test units does, so
+    that Ansible's plugin loader can load the collection's plugins (the lookup) in-process too."""
+    # pylint: disable-next=import-outside-toplevel
+    from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+    if any(isinstance(finder, _AnsibleCollectionFinder) for finder in sys.meta_path):
+        return  # ansible-test installed it
+    _AnsibleCollectionFinder(paths=[str(tree)])._install()  # pylint: disable=protected-access
 
 
 _ensure_collection_importable()

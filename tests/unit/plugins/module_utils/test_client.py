@@ -53,7 +53,10 @@ from ansible_collections.convox.convox.plugins.module_utils._failures import cal
 from ansible_collections.convox.convox.plugins.module_utils._response import CallContext
 from ansible_collections.convox.convox.plugins.module_utils._transport import USER_AGENT
 from ansible_collections.convox.convox.plugins.module_utils._wire import (
+    MAX_ENV_LINE_BYTES,
     api_path,
+    check_env,
+    check_env_key,
     encode_bool,
     encode_env,
     encode_fields,
@@ -340,6 +343,28 @@ def test_encode_env_sorts_and_refuses_unstorable_values_without_showing_them():
     for bad_key in ('A=B', ' A', '', 'A\nB'):
         with pytest.raises(ConvoxConfigError):
             encode_env({bad_key: 'v'})
+
+
+def test_check_env_is_the_one_validation_of_names_and_values():
+    assert check_env({'A': True, 'B': 1.5, 'C': None, 'D': ' x=y ', 'E': 'é✓'}) == {'A': 'true', 'B': '1.5', 'C': '', 'D': ' x=y ', 'E': 'é✓'}
+    assert check_env_key('WITH INNER SPACE') == 'WITH INNER SPACE'
+    for bad_key in ('A=B', ' A', 'A ', '', None, 'A\tB', 'A\x7f'):
+        with pytest.raises(ConvoxConfigError, match='invalid environment variable name'):
+            check_env_key(bad_key)
+    # A KEY=VALUE line longer than a rack reads (bufio.Scanner's 64 KiB) is refused; the limit is in bytes.
+    assert check_env({'K': 'x' * (MAX_ENV_LINE_BYTES - 2)})
+    with pytest.raises(ConvoxConfigError, match='environment variable K is too long'):
+        check_env({'K': 'x' * (MAX_ENV_LINE_BYTES - 1)})
+    with pytest.raises(ConvoxConfigError, match='too long'):
+        check_env({'K': 'é' * (MAX_ENV_LINE_BYTES // 2)})
+    with pytest.raises(ConvoxConfigError, match='must be a string, number or boolean, not dict'):
+        check_env({'K': {'nested-secret': 1}})
+    with pytest.raises(ConvoxConfigError, match='is not valid Unicode text'):
+        check_env({'K': 'lone \udc80 surrogate'})
+    with pytest.raises(ConvoxConfigError, match='given twice'):
+        check_env({1: 'a', '1': 'b'})
+    with pytest.raises(ConvoxConfigError, match='must be a dict'):
+        check_env(['A=1'])
 
 
 def test_parse_env_follows_the_rack_rules():

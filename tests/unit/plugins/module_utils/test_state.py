@@ -24,6 +24,8 @@ from ansible_collections.convox.convox.plugins.module_utils._state import (
     DesiredState,
     Field,
     MapUpdate,
+    find_listed,
+    is_missing_id,
     read_or_none,
 )
 from ansible_collections.convox.convox.plugins.module_utils._settings import ConnectionSettings
@@ -257,3 +259,42 @@ def test_read_or_none_raises_for_a_path_that_is_no_route(rack):
         read_or_none(client.get_json, api_path('nothing', 'here'))
     assert caught.value.unrouted is True
     assert read_or_none(client.app_get, 'missing') is None
+
+
+@pytest.mark.parametrize('error, missing', [
+    (ConvoxNotFoundError(404, 'build not found: BX'), True),
+    (ConvoxServerError(500, 'releases.convox.com "rmissing" not found'), True),
+    (ConvoxServerError(500, 'builds.convox.com "bx" not found'), True),
+    (ConvoxServerError(500, 'etcdserver: request timed out'), False),
+    (ConvoxServerError(500, 'something "x" not found, and more'), False),
+    (ConvoxGatewayError(502, 'bad gateway'), False),
+])
+def test_is_missing_id_reads_v3_kubernetes_not_found(error, missing):
+    assert is_missing_id(error) is missing
+
+
+def test_find_listed_looks_in_the_list_before_asking_for_the_id():
+    asked = []
+
+    def get(ident):
+        asked.append(ident)
+        if ident == 'ROLD':
+            return {'id': 'ROLD'}
+        raise ConvoxServerError(500, 'releases.convox.com "%s" not found' % ident.lower())
+
+    listed = [{'id': 'RB'}, {'id': 'RA'}]
+    assert find_listed(listed, 'ra', 2, get, 'RA') == {'id': 'RA'}
+    # A list shorter than the limit holds every object: not there means it does not exist.
+    assert find_listed(listed, 'RZ', 10, get, 'RZ') is None
+    assert asked == []
+    # A full list may have cut the object off: it is read alone.
+    assert find_listed(listed, 'ROLD', 2, get, 'ROLD') == {'id': 'ROLD'}
+    assert find_listed(listed, 'RZ', 2, get, 'RZ') is None
+    assert asked == ['ROLD', 'RZ']
+
+
+def test_find_listed_passes_other_errors_on():
+    def broken(ident):
+        raise ConvoxServerError(500, 'etcdserver: request timed out')
+    with pytest.raises(ConvoxServerError):
+        find_listed([{'id': 'RA'}], 'RB', 1, broken, 'RB')

@@ -130,6 +130,42 @@ def test_errors_of_the_read_propagate():
         waiter(clock).until(read, done=lambda v: True)
 
 
+def test_act_runs_on_each_pending_value_before_the_pause_and_the_next_read_sees_it():
+    clock = FakeClock()
+    store = {'value': 0}
+    acted = []
+
+    def act(value):
+        acted.append((clock.now - 1000.0, value))
+        store['value'] += 1
+    result = waiter(clock).until(lambda: store['value'], done=lambda value: value >= 2, act=act)
+    assert result == 2
+    # Acted at once on 0 and, after the first pause, on 1; never on the value that satisfied.
+    assert acted == [(0.0, 0), (0.5, 1)]
+    assert clock.sleeps == [0.5, 0.75]
+
+
+def test_act_never_runs_on_a_failed_value_nor_after_the_deadline():
+    clock = FakeClock()
+    acted = []
+    with pytest.raises(ConvoxWaitFailed):
+        waiter(clock).until(lambda: 'bad', done=lambda value: False, failed=lambda value: 'no use', act=acted.append)
+    assert acted == []
+    with pytest.raises(ConvoxWaitTimeout):
+        waiter(clock, timeout=1).until(lambda: 'pending', done=lambda value: False, act=acted.append)
+    # Reads at 0, 0.5 and 1 (the deadline): the last one is not acted on.
+    assert acted == ['pending', 'pending']
+
+
+def test_errors_of_act_propagate():
+    clock = FakeClock()
+
+    def act(value):
+        raise ConvoxError('the write was refused')
+    with pytest.raises(ConvoxError, match='the write was refused'):
+        waiter(clock).until(lambda: 0, done=lambda value: False, act=act)
+
+
 @pytest.mark.parametrize('timeout', [-1, 86401, float('nan'), None, True, 'x'])
 def test_timeout_bounds(timeout):
     with pytest.raises(ConvoxConfigError, match='wait_timeout must be a number of seconds from 0 to 86400'):

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common import warnings as module_warnings
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.common.text.converters import to_bytes
 
 try:  # ansible-core 2.19+
@@ -45,9 +45,9 @@ def run_module(capsys, monkeypatch, tmp_path):
 
     def run(main, args):
         capsys.readouterr()
-        # A module process starts with no warnings; in-process runs would otherwise inherit earlier ones.
+        # Warnings and deprecations are process-wide: a run must not report an earlier run's.
         for name in ('_global_warnings', '_global_deprecations'):
-            getattr(module_warnings, name).clear()
+            getattr(ansible_warnings, name).clear()
         with _module_args(args), pytest.raises(SystemExit) as exit_info:
             main()
         result = json.loads(capsys.readouterr().out)

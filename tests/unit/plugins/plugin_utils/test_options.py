@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from ansible_collections.convox.convox.plugins.module_utils._connection import CONNECTION_ARGSPEC, resolve_connection
-from ansible_collections.convox.convox.plugins.plugin_utils._options import connection_options
+from ansible_collections.convox.convox.plugins.plugin_utils._options import connection_options, plugin_option
 
 
 class FakePlugin:
@@ -37,3 +37,41 @@ def test_the_options_resolve_like_a_module_s(tmp_path):
     assert settings.base_url == 'https://console.example.com'
     assert settings.rack == 'acme/prod' and settings.console
     assert 'key' in settings.secret_values()
+
+
+class FakeTemplar:
+    """Renders ``{{ name }}`` from its variables, as Ansible's templar would."""
+
+    def __init__(self, variables):
+        self.variables = variables
+
+    def template(self, value):
+        if isinstance(value, str) and value.startswith('{{ ') and value.endswith(' }}'):
+            return self.variables[value[3:-3]]
+        return value
+
+
+class FakePluginWithOrigins(FakePlugin):
+    """A plugin whose options know where they came from, as AnsiblePlugin's do."""
+
+    def __init__(self, options, origins, templar=None):
+        super().__init__(options)
+        self.origins = origins
+        self._templar = templar
+
+    def get_option_and_origin(self, name):
+        return self.options.get(name), self.origins.get(name, 'default')
+
+
+def test_values_from_variables_are_templated_and_others_are_not():
+    templar = FakeTemplar(dict(vault_key='the-key', rack_url='https://rack.example.com'))
+    plugin = FakePluginWithOrigins(
+        dict(api_key='{{ vault_key }}', host='{{ rack_url }}', rack='{{ not_templated }}'),
+        dict(api_key='var: convox_api_key', host='var: convox_host', rack='Direct'),
+        templar)
+
+    options = connection_options(plugin)
+
+    assert (options['api_key'], options['host'], options['rack']) == ('the-key', 'https://rack.example.com', '{{ not_templated }}')
+    # Without a templar (a plugin created outside a template), values are left as they are.
+    assert plugin_option(FakePluginWithOrigins(dict(host='{{ rack_url }}'), dict(host='var: convox_host')), 'host') == '{{ rack_url }}'
