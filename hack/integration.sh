@@ -52,7 +52,7 @@ start_group_emulators() {
     start_emulator "$group-slow" --deploy-seconds 8 --build-seconds 8
     python3 - "$tree/tests/integration/integration_config.yml" "$console_rack" \
         "${EMULATOR_JSON[$group-plain]}" "${EMULATOR_JSON[$group-tls]}" "${EMULATOR_JSON[$group-console]}" \
-        "${EMULATOR_JSON[$group-v2]}" "${EMULATOR_JSON[$group-slow]}" "$tree/docs/examples" <<'PY'
+        "${EMULATOR_JSON[$group-v2]}" "${EMULATOR_JSON[$group-slow]}" "$tree/docs/examples" "$tree/tests/emulator" <<'PY'
 import json
 import sys
 
@@ -62,6 +62,8 @@ config = {
     # ansible-test copies only the collection's plugins and tests: targets that run the
     # documented examples find them here.
     "convox_examples_dir": sys.argv[8],
+    # The emulator's tools (make_test_cert.py writes certificates for certificate uploads).
+    "convox_emulator_dir": sys.argv[9],
     "convox_emulator_url": plain["url"],
     "convox_emulator_password": plain["password"],
     "convox_emulator_tls_url": tls["url"],
