@@ -25,8 +25,12 @@ from __future__ import annotations
 
 from ansible_collections.convox.convox.plugins.module_utils._api_apps import AppsAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_builds import BuildsAPI
+from ansible_collections.convox.convox.plugins.module_utils._api_certificates import CertificatesAPI
+from ansible_collections.convox.convox.plugins.module_utils._api_configs import AppConfigsAPI
+from ansible_collections.convox.convox.plugins.module_utils._api_instances import InstancesAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_logs import LogsAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_processes import ProcessesAPI
+from ansible_collections.convox.convox.plugins.module_utils._api_registries import RegistriesAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_releases import ReleasesAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_resources import ResourcesAPI
 from ansible_collections.convox.convox.plugins.module_utils._api_services import ServicesAPI
@@ -35,6 +39,6 @@ from ansible_collections.convox.convox.plugins.module_utils._transport import Tr
 from ansible_collections.convox.convox.plugins.module_utils._websocket import WebsocketTransport
 
 
-class ConvoxClient(AppsAPI, BuildsAPI, ReleasesAPI, ServicesAPI, ProcessesAPI, LogsAPI, ResourcesAPI, SystemAPI, WebsocketTransport,
-                   Transport):
+class ConvoxClient(AppsAPI, AppConfigsAPI, BuildsAPI, ReleasesAPI, ServicesAPI, ProcessesAPI, LogsAPI, ResourcesAPI, SystemAPI,
+                   CertificatesAPI, RegistriesAPI, InstancesAPI, WebsocketTransport, Transport):
     """One rack connection and every API call on it (see ``Transport`` for the constructor)."""

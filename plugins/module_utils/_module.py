@@ -71,6 +71,7 @@ class ConvoxModule(AnsibleModule):
         if websockets and not HAS_WEBSOCKET:
             self.fail_json(msg=missing_required_lib(WEBSOCKET_LIBRARY), exception=WEBSOCKET_IMPORT_ERROR)
         self._client = None
+        self._returned_secrets = {}
 
     def _load_params(self):
         """Read the arguments, then fix up what ansible-core's validation would mishandle.
@@ -115,6 +116,39 @@ class ConvoxModule(AnsibleModule):
         """
         self.no_log_values.update(str(value) for value in values if value not in (None, ''))
 
+    def return_secret(self, key, value):
+        """Return ``value`` under ``key`` of the success result, and mask it everywhere else.
+
+        For a secret the task exists to produce (a minted token): a value registered with
+        ``register_secrets`` would be masked in the returned key too, so the next task could not
+        use it. This one is masked in warnings, in every other key and in failures, and returned
+        as it is under ``key`` only. Such a module needs an action plugin that marks the result
+        ``_ansible_no_log``, so that the callbacks do not print it (``register`` still keeps it).
+        """
+        self.register_secrets([value])
+        self._returned_secrets[key] = value
+
+    def _with_returned_secrets(self, result):
+        """The result masked as AnsibleModule masks it, plus the returned secrets as they are.
+
+        AnsibleModule masks the result once more when it writes it, with ``no_log_values``: so the
+        returned secrets, and any other secret that happens to occur inside one (a short password
+        inside a token), are taken out of that set, everything having been masked here already.
+        """
+        if not getattr(self, '_returned_secrets', None):
+            return result
+        preserved = dict((key, value) for key, value in result.items() if value is None or isinstance(value, bool))
+        if 'invocation' not in result:
+            # What AnsibleModule would add (when it adds one), masked while the set is whole.
+            result = dict(result, invocation=dict(module_args=self.params))
+        # Longest first: a secret inside another must not be replaced first and leave the rest of that one.
+        masked = remove_values(result, sorted(self.no_log_values, key=len, reverse=True))
+        masked.update(preserved)
+        for key, value in self._returned_secrets.items():
+            masked[key] = value
+            self.no_log_values.difference_update([secret for secret in list(self.no_log_values) if secret in str(value)])
+        return masked
+
     def reveal_in_diff(self, values):
         """Let these secret values show in the result's ``diff``, and nowhere else.
 
@@ -145,8 +179,11 @@ class ConvoxModule(AnsibleModule):
         return masked
 
     def warn(self, warning, **kwargs):
-        # Masked when issued, so that a value revealed in the diff later is never unmasked here.
-        super().warn(remove_values(warning, getattr(self, 'no_log_values', ())), **kwargs)
+        # Masked when issued: a value revealed in the diff, or returned on purpose (return_secret), is later
+        # taken out of the values the result writer masks, and a warning must not show it. Longest first, so
+        # that a secret inside another is not replaced first, leaving the rest of that one.
+        values = sorted(getattr(self, 'no_log_values', ()), key=len, reverse=True)
+        super().warn(remove_values(warning, values), **kwargs)
 
     def _mask_host_credentials(self):
         """A password typed into ``host`` (``https://convox:<pw>@rack``) is not a no_log option:
@@ -195,10 +232,12 @@ class ConvoxModule(AnsibleModule):
             result['invocation'] = dict(module_args=remove_values(self.params, self.no_log_values | secrets))
         if getattr(self, '_revealed_in_diff', None) and 'diff' in result:
             result = self._mask_all_but_the_diff(result)
-        super().exit_json(**result)
+        super().exit_json(**self._with_returned_secrets(result))
 
     def fail_json(self, msg, **kwargs):
-        # A failure shows no argument secret anywhere (a rack's error message may quote a URL it refused).
+        # A failed task returns no secret (those returned on success stay masked), and shows no argument
+        # secret anywhere (a rack's error message may quote a URL it refused).
+        self._returned_secrets = {}
         self.register_secrets(self._argument_secrets())
         super().fail_json(msg=msg, **self._finish(kwargs))
 

@@ -22,6 +22,7 @@ Nothing here does I/O or imports requests.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from urllib.parse import quote, unquote, urlencode
@@ -32,10 +33,17 @@ from ansible_collections.convox.convox.plugins.module_utils._settings import to_
 # App names become part of a Kubernetes namespace (`<rack>-<app>`): a lowercase RFC 1123 label.
 _NAME_PATTERN = re.compile(r'^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z')
 _ID_PATTERN = re.compile(r'^[A-Za-z0-9._-]+\Z')
-_SERVER_PATTERN = re.compile(r'^[A-Za-z0-9._-]+(:[0-9]+)?\Z')
+# A registry server as docker config keys name it: a host, an optional port, an optional path
+# (``index.docker.io/v1/``). No scheme: a ``//`` in a path is cleaned away by the rack's router.
+_SERVER_PATTERN = re.compile(r'^[A-Za-z0-9._-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*/?\Z')
+# App configs are Kubernetes Secrets named ``cfg-<name>``: a lowercase RFC 1123 subdomain.
+_CONFIG_PATTERN = re.compile(r'^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z')
 _PORT_PATTERN = re.compile(r'^[0-9]{1,5}\Z')
 _LITERAL_PATTERN = re.compile(r'^[A-Za-z0-9._-]+\Z')
 _MAX_NAME_LENGTH = 63
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+# Names that end up in Kubernetes names have their limits: 63 for a label, 253 for ``cfg-<config>``.
+_MAX_LENGTHS = {_NAME_PATTERN: _MAX_NAME_LENGTH, _CONFIG_PATTERN: 253 - len('cfg-')}
 
 _NAME_RULE = (_NAME_PATTERN, "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters")
 _ID_RULE = (_ID_PATTERN, "letters, digits, '.', '_' and '-'")
@@ -46,10 +54,11 @@ _RULES = {
     'build': _ID_RULE,
     'release': _ID_RULE,
     'process': _ID_RULE,
-    'config': _ID_RULE,
+    'config': (_CONFIG_PATTERN, "lowercase letters, digits, '-' and '.', each '.'-separated part starting and ending with a "
+                                "letter or digit"),
     'certificate': _ID_RULE,
     'instance': _ID_RULE,
-    'registry': (_SERVER_PATTERN, "a host name with an optional ':port'"),
+    'registry': (_SERVER_PATTERN, "a host name with an optional ':port' and path, without a scheme (index.docker.io/v1/)"),
     'port': (_PORT_PATTERN, 'a port number'),
 }
 
@@ -78,8 +87,9 @@ def check_name(kind, value):
         raise ConvoxConfigError('missing %s name' % kind)
     text = str(value)
     pattern, rule = _RULES[kind]
-    too_long = pattern is _NAME_PATTERN and len(text) > _MAX_NAME_LENGTH
-    if too_long or not pattern.match(text) or text in ('.', '..'):
+    too_long = len(text) > _MAX_LENGTHS.get(pattern, len(text))
+    dot_piece = any(piece in ('.', '..') for piece in text.split('/'))
+    if too_long or not pattern.match(text) or dot_piece:
         raise ConvoxConfigError('invalid %s name %s: %s names are %s' % (kind, shown(text), kind, rule))
     return text
 
@@ -315,6 +325,42 @@ def parse_env(text):
         if sep and key:
             env[key] = value
     return env
+
+
+# Go's RFC 3339 times as encoding/json writes them: fractional seconds optional, Z or an offset.
+_TIME_PATTERN = re.compile(r'^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z')
+ZERO_TIME = '0001-01-01T00:00:00Z'
+
+
+def parse_time(text):
+    """A time of the rack's JSON (``2027-06-01T12:00:00.5Z``) as whole Unix seconds (fractions dropped).
+
+    Go's zero time (``0001-01-01T00:00:00Z``: not set), an empty value and None are None;
+    anything else that is not RFC 3339 raises ConvoxConfigError.
+    """
+    if text in (None, '', ZERO_TIME):
+        return None
+    match = _TIME_PATTERN.match(str(text))
+    if not match:
+        raise ConvoxConfigError('not an RFC 3339 time: %s' % shown(text))
+    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
+    if year == 1:
+        return None
+    try:
+        moment = datetime.datetime(year, month, day, hour, minute, min(second, 59), tzinfo=datetime.timezone.utc)
+    except ValueError:
+        raise ConvoxConfigError('not an RFC 3339 time: %s' % shown(text)) from None
+    offset = match.group(8)
+    seconds = int((moment - _EPOCH).total_seconds())
+    if offset not in ('Z', 'z'):
+        sign = 1 if offset[0] == '+' else -1
+        seconds -= sign * (int(offset[1:3]) * 3600 + int(offset[4:6]) * 60)
+    return seconds
+
+
+def format_time(seconds):
+    """Unix seconds as an RFC 3339 UTC time (``2027-06-01T12:00:00Z``), as the rack writes whole seconds."""
+    return (_EPOCH + datetime.timedelta(seconds=int(seconds))).strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
 def encode_time(moment):
