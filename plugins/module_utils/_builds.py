@@ -17,6 +17,11 @@ sha256:<digest>]``. ``find_build`` looks for it among the newest builds of the a
 
 An imported build gets its description from the export, so an import is recognised by a small
 app object instead: ``convox.convox/imports/<sha256 of the file>`` holding the new build's id.
+
+What a build logged is read from its ``logs`` object once it has one (``log_tail``). While it
+runs, the rack streams the builder's output over the build log websocket, as ``convox build``
+shows it (``streamed_log_tail``): that tail stands in when a failed build's object is not there
+(yet), and needs the websocket-client library.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ import hashlib
 import json
 import re
 
-from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, ConvoxNotFoundError
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, ConvoxError, ConvoxNotFoundError
+from ansible_collections.convox.convox.plugins.module_utils._websocket import HAS_WEBSOCKET
 from ansible_collections.convox.convox.plugins.module_utils._wire import parse_object_url
 
 # How many of the newest builds are searched for an identical one (one request).
@@ -114,6 +120,18 @@ def log_tail(client, build, lines=None):
     except ConvoxNotFoundError:
         # An imported build keeps the logs URL of the rack it came from.
         return []
+
+
+def streamed_log_tail(client, app, build_id, lines, timeout):
+    """The last ``lines`` lines the builder writes, read from the build log stream until the builder
+    ends or ``timeout`` seconds pass; None when the stream cannot be read (no websocket library, a
+    console or proxy that does not pass websockets, a rack error): the object then has to do."""
+    if lines == 0 or not HAS_WEBSOCKET or timeout <= 0:
+        return None
+    try:
+        return client.build_logs(app, build_id, timeout=timeout, keep=lines).lines
+    except ConvoxError:
+        return None
 
 
 def failure_reason(tail):

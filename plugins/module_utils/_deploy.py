@@ -18,6 +18,7 @@ ours, which is what ``promote`` waits for; anything else is a ``ConvoxRolledBack
 
 from __future__ import annotations
 
+from ansible_collections.convox.convox.plugins.module_utils._builds import streamed_log_tail
 from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, ConvoxNotFoundError
 from ansible_collections.convox.convox.plugins.module_utils._releases import CREATE, NOTHING, PROMOTE, ROLL_BACK, content_of
 from ansible_collections.convox.convox.plugins.module_utils._state import ConvoxStateError
@@ -68,10 +69,14 @@ def build_status(build):
     return (build or {}).get('status') or 'unknown'
 
 
-def wait_build(client, waiter, app_name, build_id):
-    """Wait until a build is ``complete``; return it. ConvoxWaitFailed when it failed (or ended otherwise).
+def wait_build(client, waiter, app_name, build_id, log_lines=0):
+    """Wait until a build is ``complete``; return ``(build, streamed log tail or None)``.
 
-    The error's ``value`` is the build as last read, for its logs.
+    With ``log_lines``, the build's log stream is read first, as ``convox build`` does: it ends
+    when the builder does, and keeps the last lines even before the rack stores the log object.
+    Then the build's status is polled with what is left of the waiter's time. Raises
+    ConvoxWaitFailed when the build failed (or ended otherwise); its ``value`` is the build as
+    last read and its ``streamed_log`` the streamed tail.
     """
     def failed(build):
         status = build_status(build)
@@ -80,8 +85,16 @@ def wait_build(client, waiter, app_name, build_id):
         if status not in BUILD_PENDING:
             return 'build %s ended with the status %s' % (build_id, status)
         return None
-    return waiter.until(lambda: client.build_get(app_name, build_id), done=lambda build: build_status(build) == BUILD_COMPLETE,
-                        failed=failed, status=build_status, what='build %s of app %s to finish' % (build_id, app_name))
+    started = waiter.now()
+    streamed = streamed_log_tail(client, app_name, build_id, log_lines, waiter.timeout) if log_lines else None
+    try:
+        build = waiter.remaining(started).until(
+            lambda: client.build_get(app_name, build_id), done=lambda build: build_status(build) == BUILD_COMPLETE,
+            failed=failed, status=build_status, what='build %s of app %s to finish' % (build_id, app_name))
+    except ConvoxWaitFailed as error:
+        error.streamed_log = streamed
+        raise
+    return build, streamed
 
 
 def _deploy_outcome(release_id):

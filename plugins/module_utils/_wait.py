@@ -100,6 +100,15 @@ class Waiter:
         self.polls = 0
         self.elapsed = 0.0
 
+    def now(self):
+        """A reading of this waiter's clock."""
+        return self._clock()
+
+    def remaining(self, since):
+        """A Waiter for what is left of this one's time since ``since`` (a ``now()`` reading), same interval."""
+        return Waiter(max(0.0, self.timeout - (self._clock() - since)), self.interval, clock=self._clock, sleep=self._sleep,
+                      debug=self._debug)
+
     def intervals(self):
         """The waits between polls: fixed, or growing from FIRST_INTERVAL to MAX_INTERVAL."""
         if self.interval is not None:

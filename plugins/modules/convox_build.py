@@ -106,6 +106,10 @@ options:
   log_lines:
     description:
       - How many lines of the end of the build log to return in RV(log_tail) (and to show when the build failed).
+      - While it waits, the task reads the builder's output from the build log stream, as C(convox build) shows it,
+        keeping only these last lines; the log the rack stores when the build ends is read too, and wins. So a failed
+        build shows its end even when the rack has not stored its log (yet). Reading the stream needs the Python library
+        C(websocket-client); without it only the stored log is read.
       - V(0) reads no log.
     type: int
     default: 20
@@ -114,6 +118,8 @@ options:
       - Seconds to wait for the rack to answer an import - it unpacks the whole archive before it does.
     type: float
     default: 1800
+requirements:
+  - websocket-client >= 1.6 (optional, to read the build log stream while waiting)
 extends_documentation_fragment:
   - convox.convox.connection
   - convox.convox.wait
@@ -218,7 +224,7 @@ digest:
   type: str
   sample: 0c6f3ebeab3c05d5dc0d6c14a9e2d3cbc8e1b6e9d8e46b6b0d1c0c94a1d5b2f3
 log_tail:
-  description: The last O(log_lines) lines of the build log.
+  description: The last O(log_lines) lines of the build log (the stored log, or what the builder streamed when there is none).
   returned: when the task waited for the build to end (a build found complete is not read again)
   type: list
   elements: str
@@ -446,17 +452,18 @@ def finish_build(module, state, client, app, build):
     """Wait for the build to end; a failed build fails the task with the end of its log."""
     lines = module.params['log_lines']
     try:
-        build = wait_build(client, module.waiter(), app, build['id'])
+        build, streamed = wait_build(client, module.waiter(), app, build['id'], log_lines=lines)
     except ConvoxWaitFailed as error:
         failed = error.value or build
         state.facts['build'] = snake_keys(failed)
-        tail = log_tail(client, failed, lines)
+        # The stored log, or what the builder streamed when the rack has not stored it (yet).
+        tail = log_tail(client, failed, lines) or error.streamed_log or []
         state.facts['log_tail'] = tail
         reason = failed.get('reason') or failure_reason(tail) or 'see the build log'
         module.fail_json(msg='build %s of app %s %s: %s' % (failed.get('id'), app, build_status(failed), reason),
                          **state.failure(last_status=error.status, statuses=error.statuses))
     state.facts['build'] = snake_keys(build)
-    state.facts['log_tail'] = log_tail(client, build, lines)
+    state.facts['log_tail'] = log_tail(client, build, lines) or streamed or []
     return build
 
 

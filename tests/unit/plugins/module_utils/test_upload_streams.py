@@ -105,10 +105,25 @@ def test_a_directory_archive_uploads_and_builds(rack, client, tmp_path):
     assert gzip.decompress(stored)[:9] == b'Dockerfil'
     assert archive.size == len(stored) and archive.digest
     build = client.build_create('demo', url)
-    done = wait_build(client, Waiter(30, 0.1), 'demo', build['id'])
+    done, streamed = wait_build(client, Waiter(30, 0.1), 'demo', build['id'])
     assert done['status'] == 'complete' and done['release']
+    assert streamed is None, 'no log lines asked for: the stream is not read'
     log = list(client.object_lines(*parse_object_url(done['logs'])))
     assert any(line.startswith('Building: .') for line in log)
+
+
+def test_the_wait_reads_the_builders_stream_while_it_runs(rack, client, tmp_path):
+    (tmp_path / 'convox.yml').write_text('services:\n  web:\n    build: .\n')
+    (tmp_path / 'Dockerfile').write_text('FROM scratch\n')
+    client.app_create('demo')
+    url = client.object_store('demo', 'tmp/src.tgz', DirectoryArchive(str(tmp_path)))
+    build = client.build_create('demo', url)
+    rack.clear_requests()
+    done, streamed = wait_build(client, Waiter(30, 0.1), 'demo', build['id'], log_lines=3)
+    stored = list(client.object_lines(*parse_object_url(done['logs'])))
+    assert streamed == stored[-3:], 'the stream carries what the builder wrote, as the stored log does'
+    paths = [entry['path'] for entry in rack.requests()]
+    assert paths[0] == '/apps/demo/builds/%s/logs' % build['id'], 'the log stream is read first, as convox build does'
 
 
 def test_a_failed_build_ends_the_wait_early(rack, client, tmp_path):
@@ -117,8 +132,9 @@ def test_a_failed_build_ends_the_wait_early(rack, client, tmp_path):
     url = client.object_store('demo', 'tmp/src.tgz', DirectoryArchive(str(tmp_path)))
     build = client.build_create('demo', url)
     with pytest.raises(ConvoxWaitFailed) as caught:
-        wait_build(client, Waiter(30, 0.1), 'demo', build['id'])
+        wait_build(client, Waiter(30, 0.1), 'demo', build['id'], log_lines=5)
     assert caught.value.status == 'failed'
+    assert caught.value.streamed_log and caught.value.streamed_log[-1].startswith('ERROR: ')
     assert 'build %s failed' % build['id'] in str(caught.value)
     assert caught.value.value['id'] == build['id']
 

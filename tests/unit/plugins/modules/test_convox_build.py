@@ -217,6 +217,20 @@ def test_a_failed_build_fails_the_task_with_the_end_of_its_log(rack, run_module,
     assert failed and again['build']['id'] != failed_build['build']['id']
 
 
+def test_a_failed_build_without_its_stored_log_shows_what_the_builder_streamed(rack, run_module, app, tmp_path):
+    # The rack has not stored the log object (yet): reading it fails, the streamed tail stands in.
+    rack.add_faults([{'method': 'GET', 'path': '^/apps/demo/objects/.*', 'status': 404, 'times': None,
+                      'body': '{"error":"object not found"}', 'content_type': 'application/json'}])
+    source = make_source(tmp_path / 'src', manifest=None)
+    failed_build, failed = build(run_module, rack, source=source, log_lines=2)
+    assert failed and failed_build['build']['status'] == 'failed'
+    assert 1 <= len(failed_build['log_tail']) <= 2
+    assert failed_build['log_tail'][-1].startswith('ERROR: open ')
+    assert 'convox.yml: no such file or directory' in failed_build['msg']
+    paths = [entry['path'] for entry in rack.requests()]
+    assert '/apps/demo/builds/%s/logs' % failed_build['build']['id'] in paths
+
+
 def test_an_invalid_manifest_fails_the_build(rack, run_module, app, tmp_path):
     source = make_source(tmp_path / 'src', manifest='services: [not, a, map]\n')
     result, failed = build(run_module, rack, source=source, log_lines=1)
