@@ -93,7 +93,7 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ lookup('convox.convox.convox_env', app='myapp', on_masked='ignore') }}"
 
-- name: Several variables in one request, as a list
+- name: Several variables in one call (the same two requests as for one), as a list
   ansible.builtin.debug:
     msg: "{{ query('convox.convox.convox_env', 'LOG_LEVEL', 'WORKERS', app='myapp') }}"
 
