@@ -12,7 +12,12 @@ version_added: 1.0.0
 description:
   - Returns the values of environment variables of an app's B(latest) release (the one C(convox env) shows), or of a
     given O(release) - the values of the variables named as terms, or, without terms, the whole environment as a dict.
-  - One HTTP request per lookup call, whatever the number of terms.
+  - Variables listed in the app's env mask (the app config C(cli-env-mask) that C(convox env mask set) and
+    O(convox.convox.convox_env#module:masked_keys) keep) come back as V(****), as C(convox env) shows them, unless
+    O(reveal=true) - with a warning by default (O(on_masked)), so that V(****) is never taken for a value unnoticed.
+    B(Use O(reveal=true) wherever the real value is needed), such as rendering a configuration file.
+  - Two HTTP requests per lookup call (the release and the mask), whatever the number of terms; one with
+    O(reveal=true), or when there is no variable to return.
   - Runs on the controller. The connection options come from keyword arguments, then Ansible variables
     (C(convox_host), C(convox_api_key), C(convox_rack), ...), then environment variables (E(CONVOX_HOST), E(CONVOX_PASSWORD),
     E(CONVOX_RACK), E(RACK_URL), ...) and the Convox CLI settings of the controller, as for the modules.
@@ -43,6 +48,20 @@ options:
     type: str
     choices: [error, warn, skip]
     default: error
+  reveal:
+    description:
+      - Return the values of masked variables too, as C(convox env --reveal) shows them, without reading the mask.
+    type: bool
+    default: false
+  on_masked:
+    description:
+      - What to do when a value returned is V(****) because the app's env mask lists the variable (without O(reveal=true)).
+      - V(warn) returns V(****) with a warning naming the masked variables; V(error) fails the lookup (for templates that
+        must never hold a masked value); V(ignore) returns V(****) silently (for showing an environment).
+      - Without terms, this applies to the masked variables of the whole environment.
+    type: str
+    choices: [error, warn, ignore]
+    default: warn
 extends_documentation_fragment:
   - convox.convox.connection
   - convox.convox.connection.plugins
@@ -50,23 +69,31 @@ notes:
   - Values are returned as they are, and Ansible does not know they are secrets - use C(no_log) on tasks that would
     show them. Lookup results are marked unsafe, so a value holding C({{) is never templated.
   - With several terms, V(lookup) joins the values with commas; use V(query) (or O(ignore:wantlist=true)) for a list.
-  - Errors name variables, never values.
+  - Errors and warnings name variables, never values.
+  - The mask is the app's current one, whatever O(release) is read. A missing mask, or a rack without app configs
+    (v2 racks, v3 racks before 3.19.7), masks nothing; any other failure to read it fails the lookup, so that values are
+    never returned because the mask could not be read. The mask is the CLI's display list, not access control - any
+    caller can pass O(reveal=true).
 seealso:
   - module: convox.convox.convox_env_info
   - module: convox.convox.convox_env
 """
 
 EXAMPLES = r"""
-- name: Render a configuration file from the app's environment
+- name: Render a configuration file from the app's environment - the real values, masked or not
   ansible.builtin.template:
     src: app.conf.j2
     dest: /etc/myapp/app.conf
     mode: "0600"
   vars:
-    database_url: "{{ lookup('convox.convox.convox_env', 'DATABASE_URL', app='myapp') }}"
+    database_url: "{{ lookup('convox.convox.convox_env', 'DATABASE_URL', app='myapp', reveal=true) }}"
   no_log: true
 
-- name: Several variables in one request, as a list
+- name: Show the environment as `convox env` does - masked variables as ****, without a warning
+  ansible.builtin.debug:
+    msg: "{{ lookup('convox.convox.convox_env', app='myapp', on_masked='ignore') }}"
+
+- name: Several variables in one call (the same two requests as for one), as a list
   ansible.builtin.debug:
     msg: "{{ query('convox.convox.convox_env', 'LOG_LEVEL', 'WORKERS', app='myapp') }}"
 
@@ -91,7 +118,7 @@ RETURN = r"""
 _raw:
   description:
     - The values of the variables named as terms, in the order of the terms (missing ones left out with
-      O(on_missing=warn) or O(on_missing=skip)).
+      O(on_missing=warn) or O(on_missing=skip)); V(****) for masked ones unless O(reveal=true).
     - Without terms, one element - the whole environment as a dict of names to values.
   type: list
   elements: raw
@@ -103,7 +130,8 @@ from ansible.utils.display import Display
 
 from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxClient
 from ansible_collections.convox.convox.plugins.module_utils._connection import resolve_connection
-from ansible_collections.convox.convox.plugins.module_utils._env import latest_release, read_release, returned_env
+from ansible_collections.convox.convox.plugins.module_utils._env import read_returned_env
+from ansible_collections.convox.convox.plugins.module_utils._envmask import MASK, MASK_CONFIG
 from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxError
 from ansible_collections.convox.convox.plugins.module_utils._wire import check_env_key, check_name
 from ansible_collections.convox.convox.plugins.plugin_utils._options import connection_options
@@ -123,30 +151,41 @@ class LookupModule(LookupBase):
             if release_id:
                 check_name('release', release_id)
             names = [check_env_key(term) for term in terms]
-            release = self._read(app, release_id)
+            read = self._read(app, release_id, names or None)
         except ConvoxError as error:
             # The client's messages name the request and the rack's answer, never a credential or a value.
             raise AnsibleLookupError('convox_env lookup: %s' % error) from None
+        release = read.release
         where = 'release %s of app %s' % (release['id'], app) if release else 'app %s (no release yet)' % app
+        self._masked(read.masked_keys, where)
         if not names:
-            return [returned_env(release)]
-        env = returned_env(release, names)
+            return [read.env]
         values = []
         for name in names:
-            if name in env:
-                values.append(env[name])
+            if name in read.env:
+                values.append(read.env[name])
             elif on_missing == 'error':
                 raise AnsibleLookupError('convox_env lookup: %s is not set in %s' % (name, where))
             elif on_missing == 'warn':
                 display.warning('convox_env lookup: %s is not set in %s' % (name, where))
         return values
 
-    def _read(self, app, release_id):
-        """The release, in one request on one connection."""
+    def _masked(self, masked_keys, where):
+        """Fail or warn, as on_masked says, when values come back as the mask (key names only)."""
+        on_masked = self.get_option('on_masked')
+        if not masked_keys or on_masked == 'ignore':
+            return
+        message = 'convox_env lookup: %s of %s %s masked by the app config %s' % (
+            ', '.join(masked_keys), where, 'is' if len(masked_keys) == 1 else 'are', MASK_CONFIG)
+        if on_masked == 'error':
+            raise AnsibleLookupError('%s; pass reveal=true for the values (or on_masked=warn or ignore to get %s)' % (message, MASK))
+        display.warning('%s: returned as %s; pass reveal=true for the values (or on_masked=ignore to get %s without this warning)'
+                        % (message, MASK, MASK))
+
+    def _read(self, app, release_id, names):
+        """The release and, unless reveal, the mask, on one connection."""
         client = ConvoxClient(resolve_connection(connection_options(self)), warn=display.warning, debug=display.vvvv)
         try:
-            if release_id:
-                return read_release(client, app, release_id)
-            return latest_release(client, app)
+            return read_returned_env(client, app, release_id or None, names, reveal=self.get_option('reveal'))
         finally:
             client.close()

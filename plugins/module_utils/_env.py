@@ -12,7 +12,9 @@
 Reading. An app's env is its **latest** release's, as the CLI and the rack see it (not the active
 one's): ``latest_release`` reads it with one request, the release list carrying env.
 ``read_release`` reads a given release. ``returned_env`` is the one place that turns a release's
-env into the values modules and the lookup return.
+env into the values modules and the lookup return; ``read_returned_env``, the one read behind them,
+masks them: the release, then, unless ``reveal``, the CLI's env mask (the app config
+``cli-env-mask``), whose keys' values are returned as ``****``, as ``convox env`` shows them.
 
 Writing without lost updates. Every write is a new release holding the whole env, and the rack
 has no compare-and-swap: two writers that read the same release each write one that lacks the
@@ -40,6 +42,7 @@ a key another writer sets after us to a value of its own keeps that newer value 
 
 from __future__ import annotations
 
+from ansible_collections.convox.convox.plugins.module_utils._envmask import mask_env, read_masked_keys
 from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxNotFoundError, ConvoxServerError
 from ansible_collections.convox.convox.plugins.module_utils._state import ConvoxStateError
 from ansible_collections.convox.convox.plugins.module_utils._wire import parse_env
@@ -84,6 +87,35 @@ def returned_env(release, keys=None):
     if keys is None:
         return env
     return dict((key, env[key]) for key in keys if key in env)
+
+
+class ReturnedEnv:
+    """What ``read_returned_env`` read: the ``release`` (None before the first), the ``env`` to
+    return, and ``masked_keys``, the sorted keys of ``env`` whose values are ``****``."""
+
+    def __init__(self, release, env, masked_keys):
+        self.release = release
+        self.env = env
+        self.masked_keys = masked_keys
+
+    @property
+    def release_id(self):
+        return self.release['id'] if self.release else None
+
+
+def read_returned_env(client, app, release_id=None, keys=None, reveal=False):
+    """The env of the app's latest release (or of ``release_id``), only ``keys`` if given, masked as the CLI masks it.
+
+    One request for the release; unless ``reveal``, one more for the mask, skipped when there is no
+    value to return. A mask that cannot be read (other than missing) raises: values are never
+    revealed because a read failed.
+    """
+    release = read_release(client, app, release_id) if release_id else latest_release(client, app)
+    env = returned_env(release, keys)
+    masked = set()
+    if env and not reveal:
+        masked = read_masked_keys(client, app) & set(env)
+    return ReturnedEnv(release, mask_env(env, masked), sorted(masked))
 
 
 def _put(env, key, value):

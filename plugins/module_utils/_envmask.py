@@ -16,12 +16,15 @@ the app config ``cli-env-mask``; ``convox env`` then shows those keys' values as
     masked = read_masked_keys(client, 'myapp')              # set(); 1 request
     shown = mask_env(env, masked)                           # a copy, masked values '****'
     keys = updated_masked_keys(masked, add=['TOKEN'])       # sorted list (None: nothing changes)
+    wanted = desired_masked_keys(masked, add=['TOKEN'])     # the whole sorted list, changed or not
     if keys is not None:
         write_masked_keys(client, 'myapp', keys)           # 1 request
 
 Unlike the CLI, which treats any failure to read the list as "nothing masked", only a missing
 list (the config does not exist, or the rack has no app configs) reads as empty here; any other
-failure raises, so values are never revealed because a read failed.
+failure raises, so values are never revealed because a read failed. A task about to change the
+list reads it with ``for_update=True``: a rack without app configs then fails, before any write,
+instead of reading as empty.
 """
 
 from __future__ import annotations
@@ -59,14 +62,21 @@ def check_masked_keys(keys):
     return sorted(checked)
 
 
-def read_masked_keys(client, app):
+def read_masked_keys(client, app, for_update=False):
     """The app's masked env keys as a set (empty when the app has no mask, or the rack no app configs).
 
-    Raises the client's error for any other failure (auth, a 500, no connection).
+    Raises the client's error for any other failure (auth, a 500, no connection). With
+    ``for_update`` (the caller is about to change the mask), a rack without app configs raises
+    ``ConvoxConfigsUnsupported`` too, saying that no mask can be kept there.
     """
     try:
         config = client.app_config_get(app, MASK_CONFIG)
-    except (ConvoxNotFoundError, ConvoxConfigsUnsupported):
+    except ConvoxConfigsUnsupported as error:
+        if not for_update:
+            return set()
+        raise ConvoxConfigsUnsupported(error.status_code, error.message, error.request_id, error.method, error.path,
+                                       hint='the env mask (%s) cannot be kept on it' % MASK_CONFIG) from None
+    except ConvoxNotFoundError:
         return set()
     return parse_masked_keys((config or {}).get('value'))
 
@@ -95,6 +105,12 @@ def updated_masked_keys(current, add=(), remove=(), exact=None):
     if len(wanted) > MAX_MASKED_KEYS:
         raise ConvoxConfigError('too many masked env keys (at most %d, got %d)' % (MAX_MASKED_KEYS, len(wanted)))
     return sorted(wanted)
+
+
+def desired_masked_keys(current, add=(), remove=(), exact=None):
+    """The whole mask after a change (``updated_masked_keys``), as a sorted list, whether or not it changes."""
+    updated = updated_masked_keys(current, add=add, remove=remove, exact=exact)
+    return sorted(current) if updated is None else updated
 
 
 def mask_env(env, masked_keys, mask=MASK):

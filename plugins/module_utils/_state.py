@@ -185,8 +185,11 @@ class Plan:
         """True when the field ``name`` was given and differs from what the rack has."""
         return name in self.changes
 
-    def unmet(self, obj):
-        """The names of the given fields that ``obj`` (the rack's object after the write) does not show."""
+    def unmet(self, obj, fields=None):
+        """The names of the given fields that ``obj`` (the rack's object after the write) does not show.
+
+        ``fields`` limits the check to these field names (by default every given field).
+        """
         if not self.present:
             return [] if obj is None else ['state']
         if obj is None:
@@ -194,7 +197,7 @@ class Plan:
         missing = []
         for field in self.fields:
             update = self.updates.get(field.name)
-            if update is None:
+            if update is None or (fields is not None and field.name not in fields):
                 continue
             actual = field.normalize(field.read(obj))
             if isinstance(update, MapUpdate):
@@ -312,14 +315,16 @@ class DesiredState:
     def changed(self):
         return (self.last_plan is not None and self.last_plan.changed) or self._other_change
 
-    def verify(self, obj, what):
+    def verify(self, obj, what, fields=None):
         """Fail when the rack's object after the writes does not show every given field.
 
-        ``what`` names the object in the message (``app myapp``). Nothing to check in check mode.
+        ``what`` names the object in the message (``app myapp``). ``fields`` limits the check to
+        these field names, for a module whose fields live in more than one rack object (each
+        read back on its own). Nothing to check in check mode.
         """
         if self.module.check_mode or self.last_plan is None:
             return
-        unmet = self.last_plan.unmet(obj)
+        unmet = self.last_plan.unmet(obj, fields)
         if unmet:
             raise ConvoxStateError('%s does not show the requested %s after the update; the rack did not apply %s'
                                    % (what, ', '.join(unmet), 'it' if len(unmet) == 1 else 'them'))

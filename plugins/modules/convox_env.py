@@ -75,6 +75,22 @@ options:
       - The release must have a build (a release without one cannot be deployed).
     type: bool
     default: false
+  masked_keys:
+    description:
+      - Variables whose values C(convox env), M(convox.convox.convox_env_info) and the P(convox.convox.convox_env#lookup)
+        lookup show as V(****) - the app's env mask, the app config C(cli-env-mask) that C(convox env mask set) keeps.
+        These names are added to it; names already in it stay.
+      - With O(purge=true) the mask becomes exactly this list (V([]) unmasks everything). With O(state=absent) the
+        variables of O(keys) also leave the mask (V(masked_keys=[]) does only that).
+      - Names need not be set in the environment. A name with whitespace, C(=), C(,) or control characters, or more than
+        500 names, fails the task before any request.
+      - Without this option the mask is neither read nor changed. With it, the mask costs one more read, and one write
+        when it changes - written before the environment when it masks more, so that a new value is never shown
+        unmasked, and after it otherwise.
+      - Needs app configs (v3 racks from version 3.19.7); on other racks the task fails before any write.
+      - Names, not values - they show in the result and the diff. The mask is a display list, not access control.
+    type: list
+    elements: str
   diff_values:
     description:
       - Show the values in the diff (C(--diff)), instead of V(<hidden>) markers.
@@ -93,9 +109,8 @@ notes:
     in the output - a variable name or a number that contains a short value (say V(1) or V(true)) shows as C(********)
     (or C(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER)).
   - Each change writes one release; reading it back costs one more request, and the app is read once to tell whether
-    a deploy is pending. A run that changes nothing costs one request.
-  - Check mode reads, predicts the change and the diff, and writes nothing.
-  - Environment variables from C(cli-env-mask) (the CLI's display masking) are not treated specially.
+    a deploy is pending. A run that changes nothing costs one request (two with O(masked_keys)).
+  - Check mode reads, predicts the change and the diff (the masked names before and after too), and writes nothing.
 seealso:
   - module: convox.convox.convox_env_info
   - plugin: convox.convox.convox_env
@@ -123,6 +138,20 @@ EXAMPLES = r"""
     app: myapp
     state: absent
     keys: [LEGACY_FLAG]
+
+- name: Set a secret and mask it in `convox env` output, as `convox env mask set` does
+  convox.convox.convox_env:
+    app: myapp
+    env:
+      API_TOKEN: "{{ vault_api_token }}"
+    masked_keys: [API_TOKEN]
+
+- name: Remove a variable, and its name from the mask
+  convox.convox.convox_env:
+    app: myapp
+    state: absent
+    keys: [API_TOKEN]
+    masked_keys: []
 
 - name: Make the environment exactly this, showing the values in --diff
   convox.convox.convox_env:
@@ -161,6 +190,13 @@ removed_keys:
   type: list
   elements: str
   sample: [LEGACY_FLAG]
+masked_keys:
+  description:
+    - The names in the app's env mask after the task (or that would be, in check mode), sorted.
+  returned: when O(masked_keys) is given
+  type: list
+  elements: str
+  sample: [API_TOKEN, DATABASE_URL]
 promoted:
   description: Whether a release was promoted (or would be, in check mode).
   returned: always
@@ -203,6 +239,12 @@ from ansible_collections.convox.convox.plugins.module_utils._env import (
     latest_release,
     release_env,
 )
+from ansible_collections.convox.convox.plugins.module_utils._envmask import (
+    check_masked_keys,
+    desired_masked_keys,
+    read_masked_keys,
+    write_masked_keys,
+)
 from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError
 from ansible_collections.convox.convox.plugins.module_utils._module import ConvoxModule
 from ansible_collections.convox.convox.plugins.module_utils._state import DesiredState, Field, MapUpdate
@@ -210,12 +252,17 @@ from ansible_collections.convox.convox.plugins.module_utils._wire import check_e
 
 
 def check_options(module):
-    """The options that go together, and the one env validation, before any request. Returns the MapUpdate."""
+    """The options that go together, and the one env validation, before any request.
+
+    Returns the env's MapUpdate, and how the mask changes (``desired_masked_keys`` arguments; None: not at all).
+    """
     p = module.params
+    masked = None if p['masked_keys'] is None else check_masked_keys(p['masked_keys'])
     if p['state'] == 'absent':
         if p['env'] is not None or p['purge']:
             raise ConvoxConfigError('env and purge are for state=present; state=absent removes the variables named in keys')
-        return MapUpdate(remove=[check_env_key(key) for key in p['keys']])
+        keys = [check_env_key(key) for key in p['keys']]
+        return MapUpdate(remove=keys), (None if masked is None else dict(add=masked, remove=keys))
     if p['keys'] is not None:
         raise ConvoxConfigError('keys is for state=absent; with state=present, set the variables in env')
     wanted = check_env(p['env'])
@@ -224,7 +271,10 @@ def check_options(module):
     module.register_secrets(wanted.values())
     if p['diff_values']:
         module.reveal_in_diff(wanted.values())
-    return MapUpdate(wanted, purge=p['purge'])
+    mask_change = None
+    if masked is not None:
+        mask_change = dict(exact=masked) if p['purge'] else dict(add=masked)
+    return MapUpdate(wanted, purge=p['purge']), mask_change
 
 
 def pending_deploy_warning(module, app, base):
@@ -241,7 +291,7 @@ def write_env(module, state, client, app_name, base, env, seen):
     release = state.write(client.release_create, app_name, **env_release(base, env))
     state.facts['release'] = release['id']
     seen([release])
-    state.verify(release, 'release %s of app %s' % (release['id'], app_name))
+    state.verify(dict(release=release), 'release %s of app %s' % (release['id'], app_name), fields=['env'])
     change = EnvChange(base, env)
     change.wrote(release)
     check = keep_env_change(client, module.waiter(), state.write, app_name, change, seen=seen, debug=module.debug)
@@ -275,6 +325,7 @@ def main():
             state=dict(type='str', choices=['present', 'absent'], default='present'),
             purge=dict(type='bool', default=False),
             promote=dict(type='bool', default=False),
+            masked_keys=dict(type='list', elements='str', no_log=False),
             diff_values=dict(type='bool', default=False),
         ),
         wait=True,
@@ -283,7 +334,10 @@ def main():
     )
     p = module.params
     app_name = p['app']
-    state = DesiredState(module, [Field('env', read=release_env, secret=not p['diff_values'])], presence=False)
+    # What the task compares: the env of the latest release, and the app's env mask (when masked_keys is given).
+    fields = [Field('env', read=lambda current: release_env(current['release']), secret=not p['diff_values']),
+              Field('masked_keys')]
+    state = DesiredState(module, fields, presence=False)
     state.facts.update(release=None, added_keys=[], changed_keys=[], removed_keys=[], promoted=False, reapplied=0)
 
     def seen(releases):
@@ -295,23 +349,37 @@ def main():
 
     with module.api_errors(state.facts):
         check_name('app', app_name)
-        update = check_options(module)
+        update, mask_change = check_options(module)
         client = module.client
         base = latest_release(client, app_name)
         seen([base])
         state.facts['release'] = base['id'] if base else None
-        plan = state.plan(base or {}, dict(env=update))
+        mask = wanted_mask = None
+        if mask_change is not None:
+            # Read after the release: a missing app fails there. A rack without app configs fails here, before any write.
+            mask = read_masked_keys(client, app_name, for_update=True)
+            wanted_mask = state.facts['masked_keys'] = desired_masked_keys(mask, **mask_change)
+        plan = state.plan(dict(release=base, masked_keys=None if mask is None else sorted(mask)),
+                          dict(env=update, masked_keys=wanted_mask))
+        env_differs = plan.differs('env')
         change = plan.changes.get('env')
         if change is not None:
             state.facts.update(added_keys=change.added, changed_keys=change.changed, removed_keys=change.removed)
-        if plan.changed and not module.check_mode:
+        # A mask that masks more is written first (a new value never shows unmasked in `convox env`);
+        # one that masks less, after the env (a key leaves the mask once its value is gone).
+        mask_first = plan.differs('masked_keys') and bool(set(wanted_mask) - mask)
+        if mask_first:
+            state.write(write_masked_keys, client, app_name, wanted_mask)
+        if env_differs and not module.check_mode:
             state.facts['release'] = write_env(module, state, client, app_name, base, plan.desired['env'], seen)['id']
-        # The app (its active release) only when something is to be written or promoted: read after the
-        # write, it is fresh for the promote.
-        app = client.app_get(app_name) if plan.changed or p['promote'] else None
-        if plan.changed:
+        if plan.differs('masked_keys') and not mask_first:
+            state.write(write_masked_keys, client, app_name, wanted_mask)
+        # The app (its active release) only when the env is to be written or a release promoted: read after
+        # the write, it is fresh for the promote.
+        app = client.app_get(app_name) if env_differs or p['promote'] else None
+        if env_differs:
             pending_deploy_warning(module, app, base)
-        if p['promote'] and not (module.check_mode and plan.changed):
+        if p['promote'] and not (module.check_mode and env_differs):
             promote_release(module, state, client, app_name, app, state.facts['release'])
         elif p['promote']:
             # Check mode: the release to promote is not written, so it is not active either.

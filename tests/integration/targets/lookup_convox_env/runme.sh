@@ -32,5 +32,9 @@ run() {
 
 run lookup.yml
 grep -q 'convox_env lookup: NOPE is not set in release' "$scratch/out" || { echo "on_missing=warn gave no warning" >&2; exit 1; }
+grep -q 'convox_env lookup: DATABASE_URL of release R[A-Z]* of app lookup-[0-9]* is masked by the app config cli-env-mask: returned as \*\*\*\*' \
+    "$scratch/out" || { echo "a masked term gave no warning" >&2; exit 1; }
+masked_warnings=$(grep -c 'is masked by the app config cli-env-mask: returned as' "$scratch/out" || true)
+[ "$masked_warnings" = 1 ] || { echo "expected one masked-value warning (reveal=true and on_masked=ignore warn not), got $masked_warnings" >&2; exit 1; }
 
 CONVOX_HOST=$(setting convox_emulator_url) CONVOX_PASSWORD=$(setting convox_emulator_password) run environment.yml

@@ -88,10 +88,89 @@ def auth(rack):
     return dict(host=rack.url, api_key=rack.password)
 
 
-def test_terms_are_values_of_the_latest_release_in_one_request(rack, releases, lookup):
+LIST_1 = ('GET', '/apps/demo/releases', {'limit': '1'})
+MASK_GET = ('GET', '/apps/demo/configs/cli-env-mask', {})
+
+
+def calls(rack):
+    return [(entry['method'], entry['path'], entry['query']) for entry in rack.requests()]
+
+
+def set_mask(rack, value):
+    client = ConvoxClient(ConnectionSettings(base_url=rack.url, password=rack.password))
+    client.app_config_set('demo', 'cli-env-mask', value)
+    client.close()
+    rack.clear_requests()
+
+
+def test_terms_are_values_of_the_latest_release_in_two_requests(rack, releases, lookup, warnings):
     assert lookup(['LOG_LEVEL', 'DATABASE_URL', 'WORKERS'], app='demo', **auth(rack)) == ['info', SECRET, '4']
-    assert [(entry['method'], entry['path'], entry['query']) for entry in rack.requests()] == [
-        ('GET', '/apps/demo/releases', {'limit': '1'})]
+    # The release, then the mask (missing: nothing masked), whatever the number of terms.
+    assert calls(rack) == [LIST_1, MASK_GET]
+    assert warnings == []
+
+
+def test_reveal_reads_only_the_release(rack, releases, lookup):
+    set_mask(rack, 'DATABASE_URL')
+    assert lookup(['LOG_LEVEL', 'DATABASE_URL'], app='demo', reveal=True, **auth(rack)) == ['info', SECRET]
+    assert lookup([], app='demo', reveal=True, **auth(rack))[0]['DATABASE_URL'] == SECRET
+    assert calls(rack) == [LIST_1, LIST_1]
+
+
+def test_masked_terms_are_stars_with_a_warning(rack, releases, lookup, warnings):
+    first, latest = releases
+    set_mask(rack, 'DATABASE_URL,WORKERS,NOT_SET')
+    assert lookup(['LOG_LEVEL', 'DATABASE_URL', 'WORKERS'], app='demo', **auth(rack)) == ['info', '****', '****']
+    assert calls(rack) == [LIST_1, MASK_GET]
+    assert warnings == ['convox_env lookup: DATABASE_URL, WORKERS of release %s of app demo are masked by the app config '
+                        'cli-env-mask: returned as ****; pass reveal=true for the values (or on_masked=ignore to get **** '
+                        'without this warning)' % latest]
+    # An unmasked term alone: no warning.
+    assert lookup(['LOG_LEVEL'], app='demo', **auth(rack)) == ['info'] and len(warnings) == 1
+    assert SECRET not in ' '.join(warnings)
+
+
+def test_the_whole_env_is_masked_too(rack, releases, lookup, warnings):
+    first, latest = releases
+    set_mask(rack, 'DATABASE_URL')
+    assert lookup([], app='demo', **auth(rack)) == [dict(DATABASE_URL='****', LOG_LEVEL='info', WORKERS='4')]
+    assert warnings == ['convox_env lookup: DATABASE_URL of release %s of app demo is masked by the app config cli-env-mask: '
+                        'returned as ****; pass reveal=true for the values (or on_masked=ignore to get **** without this '
+                        'warning)' % latest]
+    assert lookup(['DATABASE_URL'], app='demo', release=first, **auth(rack)) == ['****']
+
+
+def test_on_masked(rack, releases, lookup, warnings, lookup_error):
+    set_mask(rack, 'DATABASE_URL')
+    assert lookup(['DATABASE_URL'], app='demo', on_masked='ignore', **auth(rack)) == ['****']
+    assert warnings == []
+    with pytest.raises(lookup_error) as raised:
+        lookup(['LOG_LEVEL', 'DATABASE_URL'], app='demo', on_masked='error', **auth(rack))
+    assert 'DATABASE_URL of release R' in str(raised.value)
+    assert str(raised.value).endswith('is masked by the app config cli-env-mask; pass reveal=true for the values '
+                                      '(or on_masked=warn or ignore to get ****)')
+    assert SECRET not in str(raised.value)
+    # Nothing masked among the terms: no error.
+    assert lookup(['LOG_LEVEL'], app='demo', on_masked='error', **auth(rack)) == ['info']
+    assert lookup(['DATABASE_URL'], app='demo', on_masked='error', reveal=True, **auth(rack)) == [SECRET]
+
+
+def test_a_mask_that_cannot_be_read_fails_the_lookup(rack, releases, lookup, lookup_error):
+    rack.add_faults([{'method': 'GET', 'path': '/configs/', 'status': 403, 'times': None, 'body': 'forbidden here'}])
+    with pytest.raises(lookup_error, match='forbidden here'):
+        lookup(['DATABASE_URL'], app='demo', **auth(rack))
+    assert lookup(['DATABASE_URL'], app='demo', reveal=True, **auth(rack)) == [SECRET]
+
+
+def test_a_rack_without_app_configs_masks_nothing(emulator, lookup, warnings):
+    v2 = emulator(rack_version='20240101000000')
+    v2.reset()
+    client = ConvoxClient(ConnectionSettings(base_url=v2.url, password=v2.password))
+    client.app_create('demo')
+    client.release_create('demo', env=dict(DATABASE_URL=SECRET))
+    client.close()
+    assert lookup(['DATABASE_URL'], app='demo', host=v2.url, api_key=v2.password) == [SECRET]
+    assert warnings == []
 
 
 def test_no_terms_is_the_whole_env(rack, releases, lookup):
@@ -101,7 +180,8 @@ def test_no_terms_is_the_whole_env(rack, releases, lookup):
 def test_a_given_release(rack, releases, lookup):
     first, latest = releases
     assert lookup(['LOG_LEVEL'], app='demo', release=first, **auth(rack)) == ['debug']
-    assert [(entry['method'], entry['path']) for entry in rack.requests()] == [('GET', '/apps/demo/releases/%s' % first)]
+    assert [(entry['method'], entry['path']) for entry in rack.requests()] == [
+        ('GET', '/apps/demo/releases/%s' % first), ('GET', '/apps/demo/configs/cli-env-mask')]
 
 
 def test_an_app_without_releases_has_an_empty_env(rack, lookup, lookup_error):
@@ -141,8 +221,10 @@ def test_connection_from_the_environment(rack, releases, lookup, monkeypatch):
 def test_a_read_only_rack_jwt(rack, releases, lookup):
     client = ConvoxClient(ConnectionSettings(base_url=rack.url, password=rack.password))
     token = client.request('POST', '/system/jwt/token', data=dict(role='read', durationInHour='1')).json()['token']
+    client.app_config_set('demo', 'cli-env-mask', 'DATABASE_URL')
     client.close()
-    assert lookup(['LOG_LEVEL'], app='demo', host=rack.url, api_user='jwt', api_key=token) == ['info']
+    # The token reads the mask too.
+    assert lookup(['LOG_LEVEL', 'DATABASE_URL'], app='demo', host=rack.url, api_user='jwt', api_key=token) == ['info', '****']
     variables = dict(convox_host=rack.url, convox_api_user='jwt', convox_api_key=token)
     assert lookup([], variables, app='demo')[0]['WORKERS'] == '4'
 

@@ -9,11 +9,13 @@ import base64
 
 import pytest
 
+from ansible_collections.convox.convox.plugins.module_utils._api_configs import ConvoxConfigsUnsupported
 from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxClient
 from ansible_collections.convox.convox.plugins.module_utils._envmask import (
     MASK,
     MASK_CONFIG,
     check_masked_keys,
+    desired_masked_keys,
     encode_masked_keys,
     mask_env,
     parse_masked_keys,
@@ -107,3 +109,28 @@ def test_other_read_failures_are_not_taken_for_no_mask(rack):
     rack.add_faults([{'method': 'GET', 'path': '/configs/', 'status': 500, 'times': None, 'body': 'boom'}])
     with pytest.raises(ConvoxServerError):
         read_masked_keys(client, 'demo')
+
+
+def test_desired_masked_keys_is_the_whole_list_changed_or_not():
+    assert desired_masked_keys({'B', 'A'}) == ['A', 'B']
+    assert desired_masked_keys({'A'}, add=['C']) == ['A', 'C']
+    assert desired_masked_keys({'A', 'B'}, remove=['A']) == ['B']
+    assert desired_masked_keys({'A', 'B'}, exact=[]) == []
+    assert desired_masked_keys({'A'}, add=['A']) == ['A']
+
+
+@pytest.mark.parametrize('rack_version', ['20240101000000', '3.19.6'])
+def test_a_rack_without_app_configs_fails_a_read_for_update(emulator, rack_version):
+    older = emulator(rack_version=rack_version)
+    client = client_for(older)
+    create_app(client)
+    with pytest.raises(ConvoxConfigsUnsupported) as raised:
+        read_masked_keys(client, 'demo', for_update=True)
+    assert str(raised.value) == ('GET /apps/demo/configs/cli-env-mask answered 404: this rack has no app configs (they need a v3 '
+                                 'rack, version 3.19.7 or newer); the env mask (cli-env-mask) cannot be kept on it')
+
+
+def test_a_read_for_update_of_a_missing_mask_is_empty(rack):
+    client = client_for(rack)
+    create_app(client)
+    assert read_masked_keys(client, 'demo', for_update=True) == set()

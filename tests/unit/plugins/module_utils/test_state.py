@@ -238,6 +238,17 @@ def test_verify_names_what_the_rack_did_not_apply():
         state.verify({'locked': True, 'parameters': {}}, 'app x')
 
 
+def test_verify_only_some_fields():
+    state = DesiredState(ModuleFlags(), APP_FIELDS)
+    state.plan({'locked': False, 'parameters': {}}, dict(locked=True, parameters=MapUpdate({'Bogus': '1'})))
+    # The parameters live elsewhere (read back on their own): only locked is checked here.
+    state.verify({'locked': True}, 'app x', fields=['locked'])
+    with pytest.raises(ConvoxStateError, match='app x does not show the requested locked after'):
+        state.verify({'locked': False, 'parameters': {'Bogus': '1'}}, 'app x', fields=['locked'])
+    with pytest.raises(ConvoxStateError, match='the requested parameters after'):
+        state.verify({'locked': True}, 'app x')
+
+
 def test_verify_presence():
     state = DesiredState(ModuleFlags(), APP_FIELDS)
     state.plan({'locked': False}, {}, present=False)

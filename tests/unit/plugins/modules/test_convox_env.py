@@ -361,3 +361,184 @@ def test_v2_rack(emulator, run_module):
     assert not failed and again['changed'] is False
     unset, failed = run_module(convox_env.main, connection(v2, app='demo', state='absent', keys=['A']))
     assert not failed and unset['removed_keys'] == ['A']
+
+
+MASK_GET = ('GET', '/apps/demo/configs/cli-env-mask', {})
+MASK_PUT = ('PUT', '/apps/demo/configs/cli-env-mask', {})
+
+
+def stored_mask(rack, app='demo'):
+    """The env mask as the rack keeps it (None: never written)."""
+    value = rack.state.extensions.get('app_configs', {}).get(app, {}).get('cli-env-mask')
+    return None if value is None else value.decode()
+
+
+def test_masked_keys_are_added_before_the_value_is_written_then_a_rerun_is_two_reads(rack, api, run_module):
+    make_app(rack, api)
+    args = connection(rack, app='demo', env=dict(API_TOKEN=SECRET, PORT='80'), masked_keys=['API_TOKEN'])
+    result, failed = run_module(convox_env.main, dict(args, _ansible_diff=True))
+    assert not failed, result
+    assert result['changed'] is True and result['masked_keys'] == ['API_TOKEN']
+    assert result['added_keys'] == ['API_TOKEN', 'PORT']
+    # The mask first (the token's value never shows unmasked in `convox env`), then the env as before.
+    assert calls(rack) == [LIST_1, MASK_GET, MASK_PUT, WRITE, LIST_2, APP]
+    assert stored_mask(rack) == 'API_TOKEN'
+    assert result['diff'] == {'before': {'env': {}, 'masked_keys': []},
+                              'after': {'env': {'API_TOKEN': '<hidden>', 'PORT': '<hidden>'}, 'masked_keys': ['API_TOKEN']}}
+    assert SECRET not in json.dumps(result)
+
+    rack.clear_requests()
+    again, failed = run_module(convox_env.main, args)
+    assert not failed and again['changed'] is False and again['masked_keys'] == ['API_TOKEN']
+    assert calls(rack) == [LIST_1, MASK_GET]
+
+
+def test_only_the_mask_changes_in_one_write_and_keys_already_masked_stay(rack, api, run_module):
+    make_app(rack, api, env=dict(A='1', B='2'))
+    api.app_config_set('demo', 'cli-env-mask', 'OTHER')
+    rack.clear_requests()
+    result, failed = run_module(convox_env.main, connection(rack, app='demo', env=dict(A='1'), masked_keys=['B', 'A'],
+                                                            _ansible_diff=True))
+    assert not failed, result
+    assert result['changed'] is True and result['masked_keys'] == ['A', 'B', 'OTHER']
+    assert (result['added_keys'], result['changed_keys'], result['removed_keys']) == ([], [], [])
+    # No release, so no app read either.
+    assert calls(rack) == [LIST_1, MASK_GET, MASK_PUT]
+    assert stored_mask(rack) == 'A,B,OTHER'
+    assert result['diff'] == {'before': {'env': {'A': '<hidden>', 'B': '<hidden>'}, 'masked_keys': ['OTHER']},
+                              'after': {'env': {'A': '<hidden>', 'B': '<hidden>'}, 'masked_keys': ['A', 'B', 'OTHER']}}
+
+
+def test_purge_makes_the_mask_exactly_masked_keys_written_after_the_env(rack, api, run_module):
+    make_app(rack, api, env=dict(A='1', B='2', C='3'))
+    api.app_config_set('demo', 'cli-env-mask', 'B,C')
+    rack.clear_requests()
+    result, failed = run_module(convox_env.main, connection(rack, app='demo', env=dict(A='1', B='2'), purge=True, masked_keys=['B']))
+    assert not failed, result
+    assert result['removed_keys'] == ['C'] and result['masked_keys'] == ['B']
+    # The mask masks less: C leaves it only once its value is gone.
+    assert calls(rack) == [LIST_1, MASK_GET, WRITE, LIST_2, MASK_PUT, APP]
+    assert stored_mask(rack) == 'B'
+
+    emptied, failed = run_module(convox_env.main, connection(rack, app='demo', env=dict(A='1', B='2'), purge=True, masked_keys=[]))
+    assert not failed and emptied['changed'] is True and emptied['masked_keys'] == []
+    assert stored_mask(rack) == ''
+    again, failed = run_module(convox_env.main, connection(rack, app='demo', env=dict(A='1', B='2'), purge=True, masked_keys=[]))
+    assert not failed and again['changed'] is False
+
+
+def test_purge_without_masked_keys_leaves_the_mask_alone_unread(rack, api, run_module):
+    make_app(rack, api, env=dict(A='1', B='2'))
+    api.app_config_set('demo', 'cli-env-mask', 'B')
+    rack.clear_requests()
+    result, failed = run_module(convox_env.main, connection(rack, app='demo', env=dict(A='1'), purge=True))
+    assert not failed and result['removed_keys'] == ['B'] and 'masked_keys' not in result
+    assert MASK_GET not in calls(rack) and MASK_PUT not in calls(rack)
+    assert stored_mask(rack) == 'B'
+
+
+def test_absent_removes_the_keys_from_the_mask_too(rack, api, run_module):
+    make_app(rack, api, env=dict(A='1', B='2', C='3'))
+    api.app_config_set('demo', 'cli-env-mask', 'A,B,KEEP')
+    rack.clear_requests()
+    result, failed = run_module(convox_env.main, connection(rack, app='demo', state='absent', keys=['A', 'NOT_SET'], masked_keys=['C']))
+    assert not failed, result
+    assert result['removed_keys'] == ['A'] and result['masked_keys'] == ['B', 'C', 'KEEP']
+    # C joins the mask: the mask is written first.
+    assert calls(rack) == [LIST_1, MASK_GET, MASK_PUT, WRITE, LIST_2, APP]
+
+    rack.clear_requests()
+    unmasked, failed = run_module(convox_env.main, connection(rack, app='demo', state='absent', keys=['B'], masked_keys=[]))
+    assert not failed and unmasked['removed_keys'] == ['B'] and unmasked['masked_keys'] == ['C', 'KEEP']
+    assert calls(rack) == [LIST_1, MASK_GET, WRITE, LIST_2, MASK_PUT, APP]
+    assert stored_mask(rack) == 'C,KEEP'
+
+    # A key no longer set still leaves the mask.
+    api.app_config_set('demo', 'cli-env-mask', 'GONE,KEEP')
+    rack.clear_requests()
+    cleaned, failed = run_module(convox_env.main, connection(rack, app='demo', state='absent', keys=['GONE'], masked_keys=[]))
+    assert not failed and cleaned['changed'] is True and cleaned['removed_keys'] == []
+    assert calls(rack) == [LIST_1, MASK_GET, MASK_PUT]
+    assert stored_mask(rack) == 'KEEP'
+
+    # Without masked_keys, state=absent neither reads nor changes the mask.
+    rack.clear_requests()
+    plain, failed = run_module(convox_env.main, connection(rack, app='demo', state='absent', keys=['KEEP']))
+    assert not failed and plain['changed'] is False and 'masked_keys' not in plain
+    assert calls(rack) == [LIST_1]
+
+
+def test_check_mode_predicts_the_mask_and_writes_nothing(rack, api, run_module):
+    make_app(rack, api, env=dict(A='1'))
+    result, failed = run_module(convox_env.main, connection(rack, app='demo', env=dict(A='1'), masked_keys=['A'],
+                                                            _ansible_check_mode=True, _ansible_diff=True))
+    assert not failed and result['changed'] is True and result['masked_keys'] == ['A']
+    assert result['diff']['before']['masked_keys'] == [] and result['diff']['after']['masked_keys'] == ['A']
+    assert calls(rack) == [LIST_1, MASK_GET]
+    assert stored_mask(rack) is None
+
+    rack.clear_requests()
+    both, failed = run_module(convox_env.main, connection(rack, app='demo', env=dict(A='2'), masked_keys=['A'],
+                                                          _ansible_check_mode=True))
+    assert not failed and both['changed'] is True and both['changed_keys'] == ['A']
+    assert calls(rack) == [LIST_1, MASK_GET, APP]
+    assert stored_mask(rack) is None and latest_env(api) == dict(A='1')
+
+
+@pytest.mark.parametrize('rack_version', ['20240101000000', '3.19.6'])
+def test_a_rack_without_app_configs_refuses_masked_keys_before_any_write(emulator, run_module, rack_version):
+    older = emulator(rack_version=rack_version)
+    older.reset()
+    client = ConvoxClient(ConnectionSettings(base_url=older.url, password=older.password))
+    client.app_create('demo')
+    client.close()
+    time.sleep(0.3)
+    for check_mode in (True, False):
+        older.clear_requests()
+        result, failed = run_module(convox_env.main, connection(older, app='demo', env=dict(A=SECRET), masked_keys=['A'],
+                                                                _ansible_check_mode=check_mode))
+        assert failed and result['changed'] is False
+        assert 'this rack has no app configs (they need a v3 rack, version 3.19.7 or newer); the env mask (cli-env-mask) ' \
+               'cannot be kept on it' in result['msg']
+        assert [entry['method'] for entry in older.requests()] == ['GET', 'GET']
+        assert SECRET not in json.dumps(result)
+
+
+def test_a_mask_that_cannot_be_read_fails_before_any_write(rack, api, run_module):
+    make_app(rack, api, env=dict(A='1'))
+    rack.add_faults([{'method': 'GET', 'path': '/configs/', 'status': 500, 'times': None, 'body': 'boom'}])
+    result, failed = run_module(convox_env.main, connection(rack, app='demo', env=dict(A='2'), masked_keys=['A']))
+    assert failed and result['changed'] is False and 'boom' in result['msg']
+    assert [method for method, path, query in calls(rack)] == ['GET', 'GET']
+
+
+@pytest.mark.parametrize('masked_keys, message', [
+    (['A B'], "invalid masked env key 'A B'"),
+    (['A=B'], 'invalid masked env key'),
+    (['A,B'], 'invalid masked env key'),
+    ([''], 'invalid masked env key'),
+    (['K%d' % number for number in range(501)], 'too many masked env keys (at most 500, got 501)'),
+])
+def test_bad_masked_keys_fail_before_any_request(rack, run_module, masked_keys, message):
+    result, failed = run_module(convox_env.main, connection(rack, app='demo', env=dict(A='some-value'), masked_keys=masked_keys))
+    assert failed and message in result['msg'], result
+    assert rack.requests() == []
+
+
+def test_a_refused_mask_write_fails_the_task_and_changed_says_what_was_written(rack, api, run_module):
+    make_app(rack, api, env=dict(A='1', B='2'))
+    api.app_config_set('demo', 'cli-env-mask', 'B')
+    rack.add_faults([{'method': 'PUT', 'path': '/configs/', 'status': 400, 'times': None, 'body': 'refused'}])
+    rack.clear_requests()
+    # Masking more: the mask is written first, so nothing was written when it is refused.
+    first, failed = run_module(convox_env.main, connection(rack, app='demo', env=dict(A=SECRET), masked_keys=['A']))
+    assert failed and first['changed'] is False and 'refused' in first['msg']
+    assert calls(rack) == [LIST_1, MASK_GET, MASK_PUT]
+    assert latest_env(api) == dict(A='1', B='2')
+    # Masking less: the env was written before the mask was refused.
+    rack.clear_requests()
+    second, failed = run_module(convox_env.main, connection(rack, app='demo', state='absent', keys=['B'], masked_keys=[]))
+    assert failed and second['changed'] is True and second['removed_keys'] == ['B']
+    assert calls(rack) == [LIST_1, MASK_GET, WRITE, LIST_2, MASK_PUT]
+    assert latest_env(api) == dict(A='1') and stored_mask(rack) == 'B'
+    assert SECRET not in json.dumps(first)

@@ -28,13 +28,29 @@ def releases(rack):
     return first['id'], latest['id']
 
 
-def test_the_latest_release_in_one_request(rack, releases, run_module):
+LIST_1 = ('GET', '/apps/demo/releases', {'limit': '1'})
+MASK_GET = ('GET', '/apps/demo/configs/cli-env-mask', {})
+
+
+def calls(rack):
+    return [(entry['method'], entry['path'], entry['query']) for entry in rack.requests()]
+
+
+def set_mask(rack, value, app='demo'):
+    client = ConvoxClient(ConnectionSettings(base_url=rack.url, password=rack.password))
+    client.app_config_set(app, 'cli-env-mask', value)
+    client.close()
+    rack.clear_requests()
+
+
+def test_the_latest_release_and_the_mask_in_two_requests(rack, releases, run_module):
     first, latest = releases
     result, failed = run_module(convox_env_info.main, connection(rack, app='demo'))
     assert not failed and result['changed'] is False
     assert result['env'] == dict(A='2', C='3') and result['release'] == latest
-    assert [(entry['method'], entry['path'], entry['query']) for entry in rack.requests()] == [
-        ('GET', '/apps/demo/releases', {'limit': '1'})]
+    assert result['masked_keys'] == []
+    # No mask yet (the config is missing): nothing masked.
+    assert calls(rack) == [LIST_1, MASK_GET]
 
 
 def test_a_given_release_and_some_keys(rack, releases, run_module):
@@ -42,12 +58,58 @@ def test_a_given_release_and_some_keys(rack, releases, run_module):
     result, failed = run_module(convox_env_info.main, connection(rack, app='demo', release=first, keys=['B', 'MISSING']))
     assert not failed
     assert result['env'] == {'B': ' spaced = '} and result['release'] == first
-    assert [entry['path'] for entry in rack.requests()] == ['/apps/demo/releases/%s' % first]
+    assert [entry['path'] for entry in rack.requests()] == ['/apps/demo/releases/%s' % first, '/apps/demo/configs/cli-env-mask']
 
 
-def test_an_app_without_releases(rack, releases, run_module):
+def test_an_app_without_releases_has_nothing_to_mask_in_one_request(rack, releases, run_module):
     result, failed = run_module(convox_env_info.main, connection(rack, app='empty'))
-    assert not failed and result['env'] == {} and result['release'] is None
+    assert not failed and result['env'] == {} and result['release'] is None and result['masked_keys'] == []
+    assert [entry['path'] for entry in rack.requests()] == ['/apps/empty/releases']
+
+
+def test_masked_keys_are_stars_unless_revealed(rack, releases, run_module):
+    first, latest = releases
+    set_mask(rack, 'C,NOT_SET')
+    masked, failed = run_module(convox_env_info.main, connection(rack, app='demo'))
+    assert not failed
+    assert masked['env'] == dict(A='2', C='****') and masked['masked_keys'] == ['C']
+    assert calls(rack) == [LIST_1, MASK_GET]
+
+    rack.clear_requests()
+    revealed, failed = run_module(convox_env_info.main, connection(rack, app='demo', reveal=True))
+    assert not failed
+    assert revealed['env'] == dict(A='2', C='3') and revealed['masked_keys'] == []
+    assert calls(rack) == [LIST_1]
+
+    # Only the keys returned are named; the mask applies to any release read.
+    some, failed = run_module(convox_env_info.main, connection(rack, app='demo', keys=['A']))
+    assert not failed and some['env'] == dict(A='2') and some['masked_keys'] == []
+    set_mask(rack, 'B, A ')
+    older, failed = run_module(convox_env_info.main, connection(rack, app='demo', release=first))
+    assert not failed and older['env'] == dict(A='****', B='****') and older['masked_keys'] == ['A', 'B']
+
+
+def test_a_mask_that_cannot_be_read_fails_without_values(rack, releases, run_module):
+    rack.add_faults([{'method': 'GET', 'path': '/configs/', 'status': 403, 'times': None, 'body': 'forbidden here'}])
+    result, failed = run_module(convox_env_info.main, connection(rack, app='demo'))
+    assert failed and 'forbidden here' in result['msg']
+    assert 'env' not in result
+    revealed, failed = run_module(convox_env_info.main, connection(rack, app='demo', reveal=True))
+    assert not failed and revealed['env'] == dict(A='2', C='3')
+
+
+@pytest.mark.parametrize('rack_version', ['20240101000000', '3.19.6'])
+def test_a_rack_without_app_configs_masks_nothing(emulator, run_module, rack_version):
+    older = emulator(rack_version=rack_version)
+    older.reset()
+    client = ConvoxClient(ConnectionSettings(base_url=older.url, password=older.password))
+    client.app_create('demo')
+    client.release_create('demo', env=dict(A='1'))
+    client.close()
+    older.clear_requests()
+    result, failed = run_module(convox_env_info.main, connection(older, app='demo'))
+    assert not failed and result['env'] == dict(A='1') and result['masked_keys'] == []
+    assert [entry['path'] for entry in older.requests()] == ['/apps/demo/releases', '/apps/demo/configs/cli-env-mask']
 
 
 @pytest.mark.parametrize('args, message', [
