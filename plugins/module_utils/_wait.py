@@ -92,8 +92,10 @@ def check_wait_options(timeout, interval=None):
 class Waiter:
     """Polls within ``timeout`` seconds. ``polls`` and ``elapsed`` tell what the last wait cost."""
 
-    def __init__(self, timeout, interval=None, clock=None, sleep=None, debug=None):
+    def __init__(self, timeout, interval=None, clock=None, sleep=None, debug=None, stated_timeout=None):
         self.timeout, self.interval = check_wait_options(timeout, interval)
+        # What a timeout message quotes: the task's wait_timeout, also for a waiter given what is left of it.
+        self.stated_timeout = self.timeout if stated_timeout is None else stated_timeout
         self._clock = clock or time.monotonic
         self._sleep = sleep or time.sleep
         self._debug = debug
@@ -107,7 +109,7 @@ class Waiter:
     def remaining(self, since):
         """A Waiter for what is left of this one's time since ``since`` (a ``now()`` reading), same interval."""
         return Waiter(max(0.0, self.timeout - (self._clock() - since)), self.interval, clock=self._clock, sleep=self._sleep,
-                      debug=self._debug)
+                      debug=self._debug, stated_timeout=self.stated_timeout)
 
     def intervals(self):
         """The waits between polls: fixed, or growing from FIRST_INTERVAL to MAX_INTERVAL."""
@@ -155,7 +157,7 @@ class Waiter:
                 raise ConvoxWaitFailed('%s while waiting for %s (status %s after %.0fs)' % (reason, what, current, self.elapsed),
                                        status=current, statuses=statuses, value=value, elapsed=self.elapsed)
             if now >= deadline:
-                raise ConvoxWaitTimeout('timed out after %ss waiting for %s; last status: %s' % (_seconds(self.timeout), what, current),
+                raise ConvoxWaitTimeout('timed out after %ss waiting for %s; last status: %s' % (_seconds(self.stated_timeout), what, current),
                                         status=current, statuses=statuses, value=value, elapsed=self.elapsed)
             if act is not None:
                 act(value)

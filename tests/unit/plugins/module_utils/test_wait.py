@@ -176,3 +176,17 @@ def test_timeout_bounds(timeout):
 def test_interval_bounds(interval):
     with pytest.raises(ConvoxConfigError, match='wait_interval must be'):
         Waiter(10, interval)
+
+
+def test_a_waiter_for_what_is_left_quotes_the_whole_timeout():
+    clock = FakeClock()
+    whole = waiter(clock, timeout=30)
+    started = whole.now()
+    clock.sleep(25)
+    rest = whole.remaining(started)
+    assert rest.timeout == pytest.approx(5)
+    read, reads = statuses_over_time(clock, [(0, 'running')])
+    with pytest.raises(ConvoxWaitTimeout) as raised:
+        rest.until(read, done=lambda v: False, status=lambda v: v['status'], what='build B')
+    assert str(raised.value) == 'timed out after 30s waiting for build B; last status: running'
+    assert clock.now - 1000.0 == pytest.approx(30)
