@@ -209,6 +209,22 @@ def test_count_with_min_or_max_is_refused_before_any_request(rack, run_module):
     assert rack.requests() == []
 
 
+def test_wait_options_out_of_bounds_are_refused_before_the_scale_is_sent(rack, deployed, run_module):
+    # A bad wait_timeout used to be noticed when the wait began: after the PUT had scaled the service.
+    for extra, text in ((dict(wait_timeout=-1), 'wait_timeout must be a number of seconds from 0 to 86400'),
+                        (dict(wait_timeout=86401), 'wait_timeout must be a number of seconds from 0 to 86400'),
+                        (dict(wait_interval=0.01), 'wait_interval must be a number of seconds from 0.1 to 300')):
+        args = scale(rack, app='demo', name='web', count=3)
+        args.update(extra)
+        result, failed = run_module(convox_service.main, args)
+        assert failed and text in result['msg'] and result.get('changed') is not True, result
+        # A run that would change nothing refuses them too, instead of accepting what a changing run refuses.
+        args.update(count=1)
+        result, failed = run_module(convox_service.main, args)
+        assert failed and text in result['msg'], result
+    assert rack.requests() == []
+
+
 def test_a_range_without_an_autoscaler_is_reported(rack, deployed, run_module):
     refused, failed = run_module(convox_service.main, scale(rack, app='demo', name='web', max=4))
     assert failed and 'range scaling (min/max) requires an autoscale block' in refused['msg'] and refused['status_code'] == 500
