@@ -459,6 +459,15 @@ def test_info_export_is_not_written_in_check_mode(rack, run_module, app, tmp_pat
     checked, failed = run_module(convox_build_info.main, info(rack, app='demo', id=made['build']['id'], export_dest=str(dest),
                                                               _ansible_check_mode=True))
     assert not failed and not dest.exists() and 'export' not in checked
+    # Check mode predicts what a real run does: a missing file is downloaded (a change), an existing one kept.
+    assert checked['changed'] is True
+    run_module(convox_build_info.main, info(rack, app='demo', id=made['build']['id'], export_dest=str(dest)))
+    kept, failed = run_module(convox_build_info.main, info(rack, app='demo', id=made['build']['id'], export_dest=str(dest),
+                                                           _ansible_check_mode=True))
+    assert not failed and kept['changed'] is False
+    forced, failed = run_module(convox_build_info.main, info(rack, app='demo', id=made['build']['id'], export_dest=str(dest), force=True,
+                                                             _ansible_check_mode=True))
+    assert not failed and forced['changed'] is True
 
 
 def test_secrets_never_show(rack, run_module, app, tmp_path):
