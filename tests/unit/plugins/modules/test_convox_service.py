@@ -203,7 +203,10 @@ def test_count_with_min_or_max_is_refused_before_any_request(rack, run_module):
         result, failed = run_module(convox_service.main, scale(rack, app='demo', name='web', count=2, **extra))
         assert failed and 'count cannot be combined with min or max' in result['msg']
     for extra, text in ((dict(max=0), 'max must be 1 or more'), (dict(min=3, max=2), 'max must be at least min'),
-                        (dict(count=-1), 'count must be 0 or more')):
+                        (dict(count=-1), 'count must be 0 or more'),
+                        # The rack casts these to int32 unchecked: 2 ** 32 + 3 would become 3 replicas.
+                        (dict(count=2 ** 32 + 3), 'count must be at most 2147483647'), (dict(min=2 ** 31), 'min must be at most'),
+                        (dict(max=10 ** 12), 'max must be at most 2147483647')):
         result, failed = run_module(convox_service.main, scale(rack, app='demo', name='web', **extra))
         assert failed and text in result['msg'], result
     assert rack.requests() == []
