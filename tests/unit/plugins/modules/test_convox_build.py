@@ -238,7 +238,7 @@ def test_an_invalid_manifest_fails_the_build(rack, run_module, app, tmp_path):
     assert len(result['log_tail']) == 1 and result['log_tail'][0].startswith('ERROR: ')
 
 
-@pytest.mark.parametrize('kind', ['missing', 'text', 'bzip2', 'bad_pattern', 'broken_gzip'])
+@pytest.mark.parametrize('kind', ['missing', 'text', 'bzip2', 'bad_pattern', 'broken_gzip', 'escaping_member'])
 def test_bad_sources_fail_before_any_request(rack, run_module, app, tmp_path, kind):
     if kind == 'missing':
         source, message = str(tmp_path / 'nope'), 'does not exist'
@@ -250,6 +250,14 @@ def test_bad_sources_fail_before_any_request(rack, run_module, app, tmp_path, ki
         (tmp_path / 'src.tar.bz2').write_bytes(bz2.compress(b'\0' * 1024))
     elif kind == 'bad_pattern':
         source, message = make_source(tmp_path / 'src', **{'.dockerignore': 'src/[\n'}), 'syntax error in pattern'
+    elif kind == 'escaping_member':
+        # It used to be uploaded: the rack then refuses it (or, older, writes it outside its build directory).
+        source, message = str(tmp_path / 'src.tgz'), "holds '../../etc/evil', which lies outside the top of the tarball"
+        with tarfile.open(source, 'w:gz') as archive:
+            for name, data in (('convox.yml', MANIFEST.encode()), ('../../etc/evil', b'x')):
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
     else:
         source, message = str(tmp_path / 'src.tgz'), 'is not a readable gzipped tar'
         (tmp_path / 'src.tgz').write_bytes(gzip.compress(b'no tar here' * 50))
