@@ -274,6 +274,13 @@ def test_option_errors(rack, run_module, app, tmp_path):
     assert failed and 'one of the following is required' in none['msg']
     comma, failed = build(run_module, rack, source=make_source(tmp_path / 'src'), build_args={'LIST': 'a,b'})
     assert failed and 'comma' in comma['msg']
+    listed, failed = build(run_module, rack, source=str(tmp_path / 'src'), build_args={'LIST': ['a', 'b']})
+    assert failed and listed['msg'] == 'build_args.LIST[0] must be a string, number or boolean, not list'
+    # The rack joins the manifest path onto its build directory and reads whatever file that names.
+    for outside in ('../../etc/passwd', '/etc/passwd', 'deploy/../../convox.yml'):
+        escaped, failed = build(run_module, rack, source=str(tmp_path / 'src'), manifest=outside)
+        assert failed and escaped['msg'] == 'manifest %r is not inside the source: give its path relative to the top of the source, ' \
+            'for example convox.production.yml' % outside
     export = tmp_path / 'b.tgz'
     export.write_bytes(gzip.compress(b'x'))
     mixed, failed = build(run_module, rack, import_path=str(export), description='x', no_cache=True)
