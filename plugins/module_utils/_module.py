@@ -21,7 +21,7 @@ from ansible.module_utils.common.validation import check_type_dict
 from ansible_collections.convox.convox.plugins.module_utils._client import ConvoxClient
 from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxAPIError, ConvoxError, secret_forms
 from ansible_collections.convox.convox.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.convox.convox.plugins.module_utils._wait import WAIT_ARGSPEC, Waiter
+from ansible_collections.convox.convox.plugins.module_utils._wait import WAIT_ARGSPEC, Waiter, check_wait_options
 from ansible_collections.convox.convox.plugins.module_utils._websocket import HAS_WEBSOCKET, WEBSOCKET_IMPORT_ERROR, WEBSOCKET_LIBRARY
 from ansible_collections.convox.convox.plugins.module_utils._connection import (
     CONNECTION_ARGSPEC,
@@ -72,6 +72,13 @@ class ConvoxModule(AnsibleModule):
             self.fail_json(msg=missing_required_lib(WEBSOCKET_LIBRARY), exception=WEBSOCKET_IMPORT_ERROR)
         self._client = None
         self._returned_secrets = {}
+        if wait:
+            # Checked now, not when a wait begins: by then the task may have written (a scale sent, then
+            # refused for its wait_timeout), and a run that changes nothing would accept any value.
+            try:
+                check_wait_options(self.params['wait_timeout'], self.params.get('wait_interval'))
+            except ConvoxError as error:
+                self.fail_from_error(error)
 
     def _load_params(self):
         """Read the arguments, then fix up what ansible-core's validation would mishandle.

@@ -34,12 +34,13 @@ from __future__ import annotations
 import collections
 import hashlib
 import os
+import posixpath
 import stat
 import tarfile
 import zlib
 
 from ansible_collections.convox.convox.plugins.module_utils._dockerignore import Matcher, clean_path, read_patterns
-from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, ConvoxFileError
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, ConvoxFileError, shown
 
 CHUNK_SIZE = 64 * 1024
 DOCKERIGNORE = '.dockerignore'
@@ -348,6 +349,17 @@ def _member_path(name):
     return clean_path('/' + name)[1:]
 
 
+def _escapes(name):
+    """Whether a member lands outside the directory a rack extracts the tarball into.
+
+    The rack joins each name onto its build directory (``filepath.Join(dir, name)``): a leading ``/`` stays
+    inside, a ``..`` that climbs above the top does not - newer racks fail the build with ``illegal file path
+    in archive``, older ones write the file outside the build directory.
+    """
+    joined = posixpath.normpath('./' + name)
+    return joined == '..' or joined.startswith('../')
+
+
 def tarball_digest(path, kind=None):
     """``(digest, entries)`` of a tarball's content, comparable with ``directory_digest`` of the same files."""
     kind = kind or tarball_kind(path)
@@ -355,6 +367,10 @@ def tarball_digest(path, kind=None):
     try:
         with open(path, 'rb') as handle, tarfile.open(fileobj=handle, mode='r|gz' if kind == 'gzip' else 'r|') as archive:
             for member in archive:
+                if _escapes(member.name):
+                    raise ConvoxConfigError('%s holds %s, which lies outside the top of the tarball (its path climbs out with ..): '
+                                            'racks refuse it (illegal file path in archive); give paths relative to the top'
+                                            % (path, shown(member.name)))
                 name = _member_path(member.name)
                 if not name:
                     continue

@@ -41,7 +41,8 @@ options:
       - A directory's C(.dockerignore) is applied as Docker applies it - patterns with C(*), C(?), C([...]) and C(**),
         C(!) exceptions, C(#) comments, a leading C(/) meaning the directory itself; the last matching pattern wins,
         an excluded directory excludes everything in it. Symlinks are packed as links, never followed; sockets, pipes
-        and devices are skipped (with a warning). A tarball is uploaded as it is.
+        and devices are skipped (with a warning). A tarball is uploaded as it is, once its member paths are checked: one
+        that climbs out of its top with C(..) is refused, as racks refuse it.
       - Exactly one of O(source), O(url) and O(import_path) is required.
     type: path
   url:
@@ -66,7 +67,8 @@ options:
     type: str
   manifest:
     description:
-      - The manifest file in the source, relative to its top (the rack's default is V(convox.yml)).
+      - The manifest file in the source, relative to its top (the rack's default is V(convox.yml)); a path outside the
+        source (absolute, or climbing out with C(..)) is refused.
     type: str
   development:
     description:
@@ -277,6 +279,7 @@ api_retries:
 
 import io
 import os
+import posixpath
 import secrets
 from urllib.parse import urlsplit
 
@@ -300,7 +303,7 @@ from ansible_collections.convox.convox.plugins.module_utils._deploy import (
     carry_out,
     wait_build,
 )
-from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, shown
 from ansible_collections.convox.convox.plugins.module_utils._module import ConvoxModule, snake_keys
 from ansible_collections.convox.convox.plugins.module_utils._releases import NOTHING, RELEASE_LOOKBACK, ReleaseHistory, ReleasePlan, same_id
 from ansible_collections.convox.convox.plugins.module_utils._source import (
@@ -345,9 +348,16 @@ def build_arguments(module):
     for key, value in sorted((module.params['build_args'] or {}).items()):
         if not key or '=' in key:
             raise ConvoxConfigError('invalid build argument name %r: names are non-empty and have no "="' % key)
-        pairs.append('%s=%s' % (key, encode_list(['' if value is None else value])))
+        pairs.append('%s=%s' % (key, encode_list(['' if value is None else value], 'build_args.%s' % key)))
     encode_list(pairs)
     return pairs
+
+
+def check_manifest(manifest):
+    """Refuse a manifest path outside the source: the rack joins it onto its build directory and reads what it names."""
+    if manifest and (manifest.startswith('/') or posixpath.normpath(manifest).split('/')[0] == '..'):
+        raise ConvoxConfigError('manifest %s is not inside the source: give its path relative to the top of the source, '
+                                'for example convox.production.yml' % shown(manifest))
 
 
 def prepare(module):
@@ -365,6 +375,7 @@ def prepare(module):
             raise ConvoxConfigError('import_path %s is not an exported build (a gzipped tar, as convox builds export writes)' % path)
         return Source('import', file_sha256(path), path=path)
     arguments = build_arguments(module)
+    check_manifest(p['manifest'])
 
     def identity(source_digest):
         return build_digest(source_digest, p['manifest'], p['development'], arguments)

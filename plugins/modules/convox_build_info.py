@@ -62,7 +62,8 @@ extends_documentation_fragment:
   - convox.convox.attributes.action_group
 attributes:
   check_mode:
-    description: Runs normally in check mode, except that O(export_dest) is not downloaded.
+    description: Runs normally in check mode, except that O(export_dest) is not downloaded; the task reports the change
+      the download would make (when the file is missing, or with O(force=true)).
     support: full
   diff_mode:
     description: Returns no diff.
@@ -195,6 +196,8 @@ def export(module, app, build, result):
     """Stream the build's export to ``export_dest`` (kept when it exists, unless ``force``), as get_url does."""
     dest = module.params['export_dest']
     if module.check_mode:
+        # What a real run would do, as get_url predicts it: download when the file is missing or forced.
+        result['changed'] = module.params['force'] or not os.path.isfile(dest)
         return
     before = file_sha256(dest) if os.path.isfile(dest) else None
     if before is not None and not module.params['force']:

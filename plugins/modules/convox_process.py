@@ -62,7 +62,10 @@ options:
     description:
       - Extra environment variables for this process only, on top of the release's environment.
       - Values are treated as secrets - never shown in output, diffs, warnings or logs (a command that prints them
-        shows C(********)).
+        shows C(********)). Lines the process writes to its own log are another matter - M(convox.convox.convox_logs_info)
+        returns them as they are.
+      - Names and values follow the rules of an app's environment - a name has no C(=), a value is text, a number or a
+        boolean (sent as V(true)/V(false)) on one line.
     type: dict
   cpu:
     description:
@@ -74,8 +77,8 @@ options:
     type: int
   expected_rc:
     description:
-      - With O(wait=true), the exit codes that count as success. Any other code fails the task; the result keeps RV(rc)
-        and the output either way.
+      - With O(wait=true), the exit codes that count as success (at least one). Any other code fails the task; the
+        result keeps RV(rc) and the output either way.
       - A run whose exit code is unknown (the rack refused the command, the stream was cut before the rack's
         exit-code marker, the run timed out) always fails, whatever this says.
     type: list
@@ -283,8 +286,8 @@ api_retries:
 from ansible_collections.convox.convox.plugins.module_utils._module import ConvoxModule, snake_keys
 from ansible_collections.convox.convox.plugins.module_utils._run import run_attached
 from ansible_collections.convox.convox.plugins.module_utils._state import DesiredState, Field, MapUpdate
-from ansible_collections.convox.convox.plugins.module_utils._wire import check_name
-from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxNotFoundError
+from ansible_collections.convox.convox.plugins.module_utils._wire import check_env, check_env_key, check_name
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, ConvoxNotFoundError
 
 FIELDS = [Field('service'), Field('command'), Field('release'), Field('environment', secret=True), Field('cpu'), Field('memory')]
 RUN_OPTIONS = ('service', 'command', 'release', 'environment', 'cpu', 'memory')
@@ -352,9 +355,31 @@ def check_options(module):
     check_name('service', p['service'])
     if p['wait'] and p['wait_timeout'] < 1:
         module.fail_json(msg='wait_timeout must be at least 1 second for an attached run (wait=true)')
+    if p['wait'] and not (p['command'] or '').strip():
+        module.fail_json(msg='command must not be empty with wait=true: an attached run executes it')
+    if p['wait'] and not p['expected_rc']:
+        module.fail_json(msg='expected_rc must list at least one exit code')
     for name in ('cpu', 'memory'):
         if p[name] is not None and p[name] < 1:
             module.fail_json(msg='%s must be a positive number' % name)
+    if p['environment']:
+        p['environment'] = checked_environment(module, p['environment'])
+
+
+def checked_environment(module, environment):
+    """``environment`` as the text the rack gets, its values registered as secrets in that form.
+
+    Ansible masks the values as given (``True``), the rack gets their wire form (``true``); and a value
+    with a line break would show line by line in ``stdout_lines``, where no masking can catch its parts.
+    """
+    for name, value in environment.items():
+        if isinstance(value, str) and ('\n' in value or '\r' in value):
+            raise ConvoxConfigError('the value of environment variable %s holds a line break: one-off environment values are single '
+                                    'lines, as release environment values are, so that no part of one can show in the output'
+                                    % check_env_key(name))
+    checked = check_env(environment)
+    module.register_secrets(checked.values())
+    return checked
 
 
 def main():

@@ -39,6 +39,9 @@ options:
         rollback of the release before it (it repeats the build and environment of the release before that one), the
         rollback is done and nothing changes - so rolling back to V(previous) undoes the latest deploy once; roll back
         further with a release id.
+      - After a deploy the rack rolled back itself (RV(rolled_back=true)), the app already runs the release it ran
+        before, and V(previous) is the one before that - a good deploy would be undone. To go back after a failed
+        deploy, give the id the failed task returned in RV(previous_release).
       - A release that does not exist fails the task with "not found". It is looked for in the app's newest releases
         first, because v3 racks answer a missing release id with a server error.
     type: str

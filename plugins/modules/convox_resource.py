@@ -71,10 +71,11 @@ notes:
   - Whether the rack is v2 or v3 is read from its version (one more request) only when the task is about to change
     something that only v2 racks can do; a run that changes nothing costs one request.
   - Secrets - the parameters that carry credentials (V(Url), V(Password), and any key or URL that looks like a credential)
-    are hidden in the diff, and the values given in the task are masked like C(no_log) options in the task's output.
-    The credentials the rack makes itself (the generated database password and the access keys in RV(resource.url) of
-    v2 resources) are returned as they are - reading them is what RV(resource.url) is for; set C(no_log) on the task or
-    keep the registered variable out of logs.
+    are hidden in the diff, and the values given in the task are masked like C(no_log) options in the logged arguments,
+    warnings and failure messages. A successful task returns the resource as the rack has it - RV(resource.parameters)
+    with a webhook's V(Url) as given, and the credentials the rack makes itself (the generated database password and the
+    access keys in RV(resource.url) of v2 resources) - since reading them is what the result is for; set C(no_log) on
+    the task, as the database example does, when its output is seen by others.
 seealso:
   - module: convox.convox.convox_resource_info
 """

@@ -33,7 +33,7 @@ options:
     aliases: [service]
   count:
     description:
-      - How many processes the service runs.
+      - How many processes the service runs, at most 2147483647 (as O(min) and O(max): Kubernetes counts replicas in 32 bits).
       - Cannot be combined with O(min) or O(max), as C(convox scale) refuses C(--count) with C(--min)/C(--max).
     type: int
   cpu:
@@ -225,6 +225,8 @@ REPLACING = ('cpu', 'memory', 'gpu', 'gpu_vendor')
 V3_ONLY = ('gpu', 'gpu_vendor', 'min', 'max')
 # v3 racks send the override flags from 3.24.6 on, the version `convox scale --min/--max` requires.
 RANGE_MARKER = 'scale-override-active'
+# Replica counts are int32 in Kubernetes (Deployment spec.replicas, KEDA's min/max replica counts).
+MAX_REPLICAS = 2 ** 31 - 1
 
 
 def check_options(module):
@@ -235,6 +237,10 @@ def check_options(module):
     for option, lowest in (('count', 0), ('cpu', 0), ('memory', 0), ('gpu', 0), ('min', 0), ('max', 1)):
         if p[option] is not None and p[option] < lowest:
             module.fail_json(msg='%s must be %d or more' % (option, lowest))
+    for option in ('count', 'min', 'max'):
+        if p[option] is not None and p[option] > MAX_REPLICAS:
+            # The rack converts the count to Kubernetes' 32-bit replica count without a check: a larger one wraps around.
+            module.fail_json(msg='%s must be at most %d (a Kubernetes replica count)' % (option, MAX_REPLICAS))
     if p['min'] is not None and p['max'] is not None and p['max'] < p['min']:
         module.fail_json(msg='max must be at least min')
 

@@ -231,6 +231,31 @@ def test_a_gzip_that_is_not_a_tar_is_refused(tmp_path):
     assert 'is not a readable gzipped tar' in str(caught.value)
 
 
+@pytest.mark.parametrize('member', ['../evil', 'site/../../evil', './..', '/../etc/cron.d/evil'])
+def test_a_tarball_member_outside_its_top_is_refused(tmp_path, member):
+    # The rack joins names onto its build directory: newer racks fail the build, older ones write outside it.
+    tarball = tmp_path / 'evil.tgz'
+    with tarfile.open(str(tarball), 'w:gz') as archive:
+        for name in ('convox.yml', member):
+            info = tarfile.TarInfo(name)
+            info.size = 1
+            archive.addfile(info, io.BytesIO(b'x'))
+    with pytest.raises(ConvoxConfigError) as caught:
+        tarball_digest(str(tarball))
+    assert 'lies outside the top of the tarball' in str(caught.value) and repr(member) in str(caught.value)
+
+
+def test_tarball_members_that_stay_inside_are_taken(tmp_path):
+    # A leading / or a .. that stays below the top lands inside the build directory, as on the rack.
+    tarball = tmp_path / 'fine.tgz'
+    with tarfile.open(str(tarball), 'w:gz') as archive:
+        for name in ('/convox.yml', 'site/../Dockerfile', 'a/b/../c'):
+            info = tarfile.TarInfo(name)
+            info.size = 1
+            archive.addfile(info, io.BytesIO(b'x'))
+    assert tarball_digest(str(tarball))[1] == 3
+
+
 def test_a_plain_tar_is_gzipped_while_it_is_sent(tree, tmp_path):
     plain = tmp_path / 'plain.tar'
     with tarfile.open(str(plain), 'w') as archive:

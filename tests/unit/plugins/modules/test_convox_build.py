@@ -238,7 +238,7 @@ def test_an_invalid_manifest_fails_the_build(rack, run_module, app, tmp_path):
     assert len(result['log_tail']) == 1 and result['log_tail'][0].startswith('ERROR: ')
 
 
-@pytest.mark.parametrize('kind', ['missing', 'text', 'bzip2', 'bad_pattern', 'broken_gzip'])
+@pytest.mark.parametrize('kind', ['missing', 'text', 'bzip2', 'bad_pattern', 'broken_gzip', 'escaping_member'])
 def test_bad_sources_fail_before_any_request(rack, run_module, app, tmp_path, kind):
     if kind == 'missing':
         source, message = str(tmp_path / 'nope'), 'does not exist'
@@ -250,6 +250,14 @@ def test_bad_sources_fail_before_any_request(rack, run_module, app, tmp_path, ki
         (tmp_path / 'src.tar.bz2').write_bytes(bz2.compress(b'\0' * 1024))
     elif kind == 'bad_pattern':
         source, message = make_source(tmp_path / 'src', **{'.dockerignore': 'src/[\n'}), 'syntax error in pattern'
+    elif kind == 'escaping_member':
+        # It used to be uploaded: the rack then refuses it (or, older, writes it outside its build directory).
+        source, message = str(tmp_path / 'src.tgz'), "holds '../../etc/evil', which lies outside the top of the tarball"
+        with tarfile.open(source, 'w:gz') as archive:
+            for name, data in (('convox.yml', MANIFEST.encode()), ('../../etc/evil', b'x')):
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
     else:
         source, message = str(tmp_path / 'src.tgz'), 'is not a readable gzipped tar'
         (tmp_path / 'src.tgz').write_bytes(gzip.compress(b'no tar here' * 50))
@@ -266,6 +274,13 @@ def test_option_errors(rack, run_module, app, tmp_path):
     assert failed and 'one of the following is required' in none['msg']
     comma, failed = build(run_module, rack, source=make_source(tmp_path / 'src'), build_args={'LIST': 'a,b'})
     assert failed and 'comma' in comma['msg']
+    listed, failed = build(run_module, rack, source=str(tmp_path / 'src'), build_args={'LIST': ['a', 'b']})
+    assert failed and listed['msg'] == 'build_args.LIST[0] must be a string, number or boolean, not list'
+    # The rack joins the manifest path onto its build directory and reads whatever file that names.
+    for outside in ('../../etc/passwd', '/etc/passwd', 'deploy/../../convox.yml'):
+        escaped, failed = build(run_module, rack, source=str(tmp_path / 'src'), manifest=outside)
+        assert failed and escaped['msg'] == 'manifest %r is not inside the source: give its path relative to the top of the source, ' \
+            'for example convox.production.yml' % outside
     export = tmp_path / 'b.tgz'
     export.write_bytes(gzip.compress(b'x'))
     mixed, failed = build(run_module, rack, import_path=str(export), description='x', no_cache=True)
@@ -459,6 +474,15 @@ def test_info_export_is_not_written_in_check_mode(rack, run_module, app, tmp_pat
     checked, failed = run_module(convox_build_info.main, info(rack, app='demo', id=made['build']['id'], export_dest=str(dest),
                                                               _ansible_check_mode=True))
     assert not failed and not dest.exists() and 'export' not in checked
+    # Check mode predicts what a real run does: a missing file is downloaded (a change), an existing one kept.
+    assert checked['changed'] is True
+    run_module(convox_build_info.main, info(rack, app='demo', id=made['build']['id'], export_dest=str(dest)))
+    kept, failed = run_module(convox_build_info.main, info(rack, app='demo', id=made['build']['id'], export_dest=str(dest),
+                                                           _ansible_check_mode=True))
+    assert not failed and kept['changed'] is False
+    forced, failed = run_module(convox_build_info.main, info(rack, app='demo', id=made['build']['id'], export_dest=str(dest), force=True,
+                                                             _ansible_check_mode=True))
+    assert not failed and forced['changed'] is True
 
 
 def test_secrets_never_show(rack, run_module, app, tmp_path):

@@ -152,6 +152,15 @@ def test_the_environment_reaches_the_command_and_is_masked(rack, run_module, app
     assert all('Environment' not in entry['headers'] for entry in rack.requests())
 
 
+def test_environment_values_are_masked_as_the_rack_gets_them(rack, run_module, app):
+    # Ansible masks a no_log value as given (True); the rack gets and the command prints its wire form (true).
+    result, failed = run_module(convox_process.main, connection(rack, service='web', command='sh -c "echo flag=$FLAG count=$COUNT"',
+                                                                wait=True, environment={'FLAG': True, 'COUNT': 73519}))
+    assert not failed, result
+    assert result['stdout'] == 'flag=******** count=********'
+    assert 'true' not in json.dumps(result['stdout_lines']) and '73519' not in json.dumps(result)
+
+
 def test_on_an_unpromoted_release(rack, run_module, app, deploy):
     newer = deploy(rack, promote=False)
     rack.clear_requests()
@@ -189,6 +198,15 @@ def test_websocket_client_missing_fails_before_any_request(rack, run_module, app
     (dict(service='Web'), 'invalid service name'),
     (dict(service='web', command='echo', wait=True, wait_timeout=0), 'wait_timeout must be at least 1'),
     (dict(service='web', cpu=0), 'cpu must be a positive number'),
+    # An empty command or no accepted exit code used to start a holder and fail afterwards.
+    (dict(service='web', command='  ', wait=True), 'command must not be empty with wait=true'),
+    (dict(service='web', command='true', wait=True, expected_rc=[]), 'expected_rc must list at least one exit code'),
+    # The environment follows the rules of an app's environment (it used to reach the rack as given).
+    (dict(service='web', command='env', wait=True, environment={'A=B': 'c'}), 'invalid environment variable name'),
+    (dict(service='web', command='env', environment={'': 'c'}), 'invalid environment variable name'),
+    (dict(service='web', command='env', environment={'A': ['x']}), 'the value of environment variable A must be a string'),
+    (dict(service='web', command='env', wait=True, environment={'A': 'line one\nline two'}),
+     'the value of environment variable A holds a line break'),
 ])
 def test_bad_input_fails_clearly_before_any_request(rack, run_module, app, args, message):
     result, failed = run_module(convox_process.main, connection(rack, **args))

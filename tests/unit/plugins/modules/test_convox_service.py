@@ -203,8 +203,27 @@ def test_count_with_min_or_max_is_refused_before_any_request(rack, run_module):
         result, failed = run_module(convox_service.main, scale(rack, app='demo', name='web', count=2, **extra))
         assert failed and 'count cannot be combined with min or max' in result['msg']
     for extra, text in ((dict(max=0), 'max must be 1 or more'), (dict(min=3, max=2), 'max must be at least min'),
-                        (dict(count=-1), 'count must be 0 or more')):
+                        (dict(count=-1), 'count must be 0 or more'),
+                        # The rack casts these to int32 unchecked: 2 ** 32 + 3 would become 3 replicas.
+                        (dict(count=2 ** 32 + 3), 'count must be at most 2147483647'), (dict(min=2 ** 31), 'min must be at most'),
+                        (dict(max=10 ** 12), 'max must be at most 2147483647')):
         result, failed = run_module(convox_service.main, scale(rack, app='demo', name='web', **extra))
+        assert failed and text in result['msg'], result
+    assert rack.requests() == []
+
+
+def test_wait_options_out_of_bounds_are_refused_before_the_scale_is_sent(rack, deployed, run_module):
+    # A bad wait_timeout used to be noticed when the wait began: after the PUT had scaled the service.
+    for extra, text in ((dict(wait_timeout=-1), 'wait_timeout must be a number of seconds from 0 to 86400'),
+                        (dict(wait_timeout=86401), 'wait_timeout must be a number of seconds from 0 to 86400'),
+                        (dict(wait_interval=0.01), 'wait_interval must be a number of seconds from 0.1 to 300')):
+        args = scale(rack, app='demo', name='web', count=3)
+        args.update(extra)
+        result, failed = run_module(convox_service.main, args)
+        assert failed and text in result['msg'] and result.get('changed') is not True, result
+        # A run that would change nothing refuses them too, instead of accepting what a changing run refuses.
+        args.update(count=1)
+        result, failed = run_module(convox_service.main, args)
         assert failed and text in result['msg'], result
     assert rack.requests() == []
 
