@@ -350,6 +350,27 @@ def test_headers_that_the_connection_or_http_own_are_refused_before_sending(rack
     assert rack.requests() == []
 
 
+@pytest.mark.parametrize('name', ['X-\u00c9t\u00e9', 'Bad Header', 'X-A:B', 'X-\u2028'])
+@pytest.mark.parametrize('method', ['GET', 'POST'])
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_header_name_that_is_not_a_token_is_refused_before_sending(rack, run_module, name, method, check_mode):
+    # Before: a non-ASCII name escaped the client as a UnicodeEncodeError from http.client (a module crash).
+    result, failed = call(rack, run_module, method=method, path='/apps', headers={name: 'x'}, _ansible_check_mode=check_mode)
+
+    assert failed and result['changed'] is False
+    assert result['msg'].startswith('invalid header name ') and 'a header name is ASCII letters, digits' in result['msg']
+    assert 'exception' not in result or 'UnicodeEncodeError' not in result['exception']
+    assert rack.requests() == []
+
+
+def test_a_header_value_with_a_line_break_is_refused_before_sending(rack, run_module):
+    result, failed = call(rack, run_module, path='/apps', headers={'X-A': 'b\r\nX-Evil: 1'})
+
+    assert failed and result['changed'] is False
+    assert result['msg'] == "invalid header 'X-A': its value cannot hold line breaks"
+    assert rack.requests() == []
+
+
 @pytest.mark.parametrize('method', ['get', 'Get', 'GET'])
 def test_method_is_read_in_any_case(rack, run_module, method):
     result, failed = call(rack, run_module, method=method, path='/apps')
