@@ -53,7 +53,8 @@ options:
     description:
       - The directory holding the Convox CLI settings.
       - If not set, the environment variable E(CONVOX_CONFIG) is used, then V(~/.config/convox) (or V($XDG_CONFIG_HOME/convox)),
-        then on macOS V(~/Library/Preferences/convox), then the v2 CLI's V(~/.convox) - the first that exists.
+        then on macOS V(~/Library/Preferences/convox), then the v2 CLI's V(~/.config/convox2) (on macOS
+        V(~/Library/Preferences/convox2)) and its older V(~/.convox) - the first that exists.
     type: path
   validate_certs:
     description:

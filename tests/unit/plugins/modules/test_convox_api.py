@@ -330,6 +330,20 @@ def test_an_unencoded_password_in_host_is_masked_in_the_returned_arguments(rack,
     assert rack.requests() == []
 
 
+def test_a_host_with_a_line_break_is_refused_and_its_password_masked(rack, run_module):
+    # Before: urlsplit dropped the line break, the request went to the host without it, and the password
+    # was masked as urlsplit read it (`pa-ss-word`), not as written.
+    scheme, rest = rack.url.split('://', 1)
+    host = '%s://convox:pa-ss\n-word@%s' % (scheme, rest)
+
+    result, failed = run_module(convox_api.main, inject_invocation(dict(host=host, path='/apps')))
+
+    assert failed and result['changed'] is False
+    assert '`host` holds a space, a line break or another control character' in result['msg']
+    assert 'pa-ss\n-word' not in json.dumps(result) and '-word' not in json.dumps(result)
+    assert rack.requests() == []
+
+
 def test_the_basic_credential_is_masked_in_what_the_rack_returns(rack, run_module):
     basic = base64.b64encode(('convox:%s' % rack.password).encode()).decode()
     rack.add_faults([{'method': 'GET', 'path': '^/apps$', 'status': 200, 'content_type': 'application/json',
