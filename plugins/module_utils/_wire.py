@@ -266,6 +266,8 @@ def check_env_key(key):
     The rack trims keys and splits lines at the first ``=``, so a name must be non-empty,
     without ``=``, without spaces at its ends and without control characters.
     """
+    if isinstance(key, (dict, list, tuple, set)):
+        raise ConvoxConfigError('invalid environment variable name: a name is text, not a %s' % type(key).__name__)
     name = str(key) if key is not None else ''
     if not name or name != name.strip() or '=' in name or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
         raise ConvoxConfigError('invalid environment variable name %s: names must be non-empty, without "=", spaces at the ends '
