@@ -90,6 +90,9 @@ options:
         unmasked, and after it otherwise.
       - Needs app configs (v3 racks from version 3.19.7); on other racks the task fails before any write.
       - Names, not values - they show in the result and the diff. The mask is a display list, not access control.
+      - Unlike the environment, the mask is not protected against concurrent writers - the rack replaces it whole and
+        keeps no history - so two tasks changing one app's mask at the same moment can lose one's change. Change a
+        mask from one place at a time (C(throttle: 1) on tasks that several hosts run against one app).
     type: list
     elements: str
   diff_values:
