@@ -53,7 +53,8 @@ options:
     description:
       - The directory holding the Convox CLI settings.
       - If not set, the environment variable E(CONVOX_CONFIG) is used, then V(~/.config/convox) (or V($XDG_CONFIG_HOME/convox)),
-        then on macOS V(~/Library/Preferences/convox), then the v2 CLI's V(~/.convox) - the first that exists.
+        then on macOS V(~/Library/Preferences/convox), then the v2 CLI's V(~/.config/convox2) (on macOS
+        V(~/Library/Preferences/convox2)) and its older V(~/.convox) - the first that exists.
     type: path
   validate_certs:
     description:
@@ -102,9 +103,11 @@ options:
         type: bool
         default: false
 notes:
-  - "Environment variables and the CLI settings directory are read on the host that runs the module,
-    usually the managed node; use C(delegate_to: localhost) or pass the options explicitly when they live on the controller."
-  - Use C(module_defaults) with the group C(group/convox.convox.convox) to set the connection options once for all modules.
+  - "Modules read environment variables and the CLI settings directory on the host that runs them,
+    usually the managed node; use C(delegate_to: localhost) or pass the options explicitly when they live on the controller.
+    The lookup P(convox.convox.convox_env#lookup) reads them on the controller."
+  - Modules take the connection options from C(module_defaults) with the group C(group/convox.convox.convox), set once
+    for all of them; lookups do not see C(module_defaults), and take them as keyword arguments or Ansible variables.
 requirements:
   - requests
 """

@@ -29,6 +29,8 @@ options:
   _terms:
     description:
       - Names of the variables to read. Without any, the lookup returns the whole environment as one dict.
+      - A list among the terms gives its names, so V(lookup('convox.convox.convox_env', names, app='myapp')) reads
+        every name of the list C(names).
     type: list
     elements: str
   app:
@@ -70,6 +72,8 @@ notes:
     show them. Lookup results are marked unsafe, so a value holding C({{) is never templated.
   - With several terms, V(lookup) joins the values with commas; use V(query) (or O(ignore:wantlist=true)) for a list.
   - Errors and warnings name variables, never values.
+  - A keyword argument that is not an option of the lookup (a typo such as V(relase=)) fails the lookup, rather than
+    being ignored.
   - The mask is the app's current one, whatever O(release) is read. A missing mask, or a rack without app configs
     (v2 racks, v3 racks before 3.19.7), masks nothing; any other failure to read it fails the lookup, so that values are
     never returned because the mask could not be read. The mask is the CLI's display list, not access control - any
@@ -99,7 +103,11 @@ EXAMPLES = r"""
 
 - name: The whole environment of the active release, as a dict
   ansible.builtin.debug:
-    msg: "{{ lookup('convox.convox.convox_env', app='myapp', release=myapp.app.release) | list }}"
+    msg: "{{ lookup('convox.convox.convox_env', app='myapp', release=myapp.app.release) }}"
+
+- name: The names of the variables set (a dict piped to list gives its keys)
+  ansible.builtin.debug:
+    msg: "{{ lookup('convox.convox.convox_env', app='myapp', on_masked='ignore') | list }}"
 
 - name: A variable that may be missing, with a default
   ansible.builtin.debug:
@@ -124,6 +132,9 @@ _raw:
   elements: raw
 """
 
+from difflib import get_close_matches
+
+from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
@@ -139,9 +150,19 @@ from ansible_collections.convox.convox.plugins.plugin_utils._options import conn
 display = Display()
 
 
+def _names(terms):
+    """The terms as variable names: a list among them (``lookup('...', names, app=...)``) gives its names."""
+    for term in terms:
+        if isinstance(term, (list, tuple)):
+            yield from term
+        else:
+            yield term
+
+
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
+        self._refuse_unknown_options(kwargs)
         self.set_options(var_options=variables, direct=kwargs)
         app = self.get_option('app')
         release_id = self.get_option('release')
@@ -150,7 +171,7 @@ class LookupModule(LookupBase):
             check_name('app', app)
             if release_id:
                 check_name('release', release_id)
-            names = [check_env_key(term) for term in terms]
+            names = [check_env_key(term) for term in _names(terms)]
             read = self._read(app, release_id, names or None)
         except ConvoxError as error:
             # The client's messages name the request and the rack's answer, never a credential or a value.
@@ -169,6 +190,20 @@ class LookupModule(LookupBase):
             elif on_missing == 'warn':
                 display.warning('convox_env lookup: %s is not set in %s' % (name, where))
         return values
+
+    def _refuse_unknown_options(self, kwargs):
+        """Fail on a keyword argument that is no option: Ansible's config manager ignores it, so a typo
+        (``relase='R...'``, ``reveals=true``) would silently read the latest release, or return the mask."""
+        definitions = C.config.get_configuration_definitions(self.plugin_type, self._load_name) or {}
+        known = set(name for name in definitions if name != '_terms')
+        known.update(alias for definition in definitions.values() for alias in (definition.get('aliases') or ()))
+        unknown = sorted(str(name) for name in kwargs if name not in known)
+        if not unknown or not known:
+            return
+        hints = ['%s (did you mean %s?)' % (name, close[0]) if close else name
+                 for name, close in ((name, get_close_matches(name, sorted(known), n=1)) for name in unknown)]
+        raise AnsibleLookupError('convox_env lookup: unknown option%s %s; the options are %s'
+                                 % ('s' if len(unknown) > 1 else '', ', '.join(hints), ', '.join(sorted(known))))
 
     def _masked(self, masked_keys, where):
         """Fail or warn, as on_masked says, when values come back as the mask (key names only)."""

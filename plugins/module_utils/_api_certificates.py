@@ -19,6 +19,9 @@ from __future__ import annotations
 
 from ansible_collections.convox.convox.plugins.module_utils._wire import api_path
 
+CERTIFICATE_FIELDS = dict(id=str, domain=(str, type(None)), domains=(list, type(None)), expiration=(str, type(None)),
+                          status=(str, type(None)))
+
 
 class CertificatesAPI:
     """Certificates: list, upload, generate, delete. A mixin of ``ConvoxClient``."""
@@ -27,7 +30,8 @@ class CertificatesAPI:
         """``[Certificate]`` sorted by id. ``generated=True`` (v3): the rack's own namespace only -- its CA,
         uploads, generated certificates and pending Let's Encrypt requests -- without the services'
         certificates. The rack reads the option from the query only; v2 racks ignore it."""
-        return self.get_json(api_path('certificates'), params=dict(generated=True if generated else None), kind=list)
+        return self.get_json(api_path('certificates'), params=dict(generated=True if generated else None), kind=list,
+                             fields=CERTIFICATE_FIELDS)
 
     def certificate_upload(self, certificate, private_key, chain=None):
         """Store a PEM certificate (the leaf), its PEM key and the PEM chain; answers the Certificate.
@@ -35,14 +39,15 @@ class CertificatesAPI:
         Each upload stores a new certificate: never sent twice.
         """
         data = dict(pub=certificate, key=private_key, chain=chain or None)
-        return self.request('POST', api_path('certificates'), data=data, idempotent=False).json()
+        return self.request('POST', api_path('certificates'), data=data, idempotent=False).json_of(dict, CERTIFICATE_FIELDS)
 
     def certificate_generate(self, domains, issuer=None, duration=None):
         """Have the rack make a certificate for ``domains``: self-signed (v3: exactly one domain, 365 days),
         ``issuer='letsencrypt'`` (v3: issued later by cert-manager; ``duration`` a Go duration), or on v2 an ACM
         request. Never sent twice."""
         data = dict(domains=list(domains), issuer=issuer, duration=duration)
-        return self.request('POST', api_path('certificates', 'generate'), data=data, idempotent=False).json()
+        return self.request('POST', api_path('certificates', 'generate'), data=data, idempotent=False).json_of(
+            dict, CERTIFICATE_FIELDS)
 
     def certificate_delete(self, id):
         """Delete a certificate of the rack's namespace (v3: anything else is a 500 ``secrets "<id>" not found``)."""

@@ -22,6 +22,7 @@ from ansible_collections.convox.convox.plugins.module_utils._errors import Convo
 from ansible_collections.convox.convox.plugins.module_utils._wire import api_path
 
 UNSUPPORTED = 'this rack has no app configs (they need a v3 rack, version 3.19.7 or newer)'
+CONFIG_FIELDS = dict(name=str, value=str)
 
 
 class ConvoxConfigsUnsupported(ConvoxNotImplementedError):
@@ -47,11 +48,11 @@ class AppConfigsAPI:
 
     def app_config_list(self, app):
         """Every config of the app, sorted by name: ``[{'name', 'value'}]`` with decoded values."""
-        return self._config_call(self.get_json, api_path('apps', app, 'configs'), kind=list)
+        return self._config_call(self.get_json, api_path('apps', app, 'configs'), kind=list, fields=CONFIG_FIELDS)
 
     def app_config_get(self, app, name):
         """One config: ``{'name', 'value'}`` with the decoded value."""
-        return self._config_call(self.get_json, api_path('apps', app, 'configs', name), kind=dict)
+        return self._config_call(self.get_json, api_path('apps', app, 'configs', name), kind=dict, fields=CONFIG_FIELDS)
 
     def app_config_set(self, app, name, value):
         """Create or replace a config with the text ``value`` (sent base64-encoded, as the rack reads it)."""

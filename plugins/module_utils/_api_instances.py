@@ -19,4 +19,4 @@ class InstancesAPI:
 
     def instance_list(self):
         """``[Instance]`` sorted by id (v3: Kubernetes nodes with capacity and allocatable; v2: ECS instances)."""
-        return self.get_json(api_path('instances'), kind=list)
+        return self.get_json(api_path('instances'), kind=list, fields=dict(id=str))

@@ -18,19 +18,21 @@ from __future__ import annotations
 
 from ansible_collections.convox.convox.plugins.module_utils._wire import api_path
 
+REGISTRY_FIELDS = dict(server=str, username=(str, type(None)), password=(str, type(None)))
+
 
 class RegistriesAPI:
     """Registries: list, add (or overwrite), remove. A mixin of ``ConvoxClient``."""
 
     def registry_list(self):
         """``[{'server', 'username', 'password'}]`` sorted by server; the passwords are secrets."""
-        return self.get_json(api_path('registries'), kind=list)
+        return self.get_json(api_path('registries'), kind=list, fields=REGISTRY_FIELDS)
 
     def registry_add(self, server, username, password):
         """Add a registry, or replace the credentials of one with the same server; answers the Registry (password included)."""
         # Adding the same credentials twice leaves the same credentials: safe to replay.
         return self.request('POST', api_path('registries'), data=dict(server=server, username=username, password=password),
-                            idempotent=True).json()
+                            idempotent=True).json_of(dict, REGISTRY_FIELDS)
 
     def registry_remove(self, server):
         """Remove a registry; v3 answers 404 ``no such registry: <server>`` for an unknown one, v2 ok."""

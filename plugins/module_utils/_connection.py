@@ -25,7 +25,8 @@ field by field, first match wins:
   ``RACK_URL`` when it names the same host -> CLI ``auth`` JSON (host -> key).
 * user: option ``api_user`` -> the user in the URL the key came from -> ``convox``.
 * CLI settings directory: option ``config_dir`` -> ``$CONVOX_CONFIG`` -> ``$XDG_CONFIG_HOME/convox``
-  (``~/.config/convox``) -> on macOS ``~/Library/Preferences/convox`` -> the v2 CLI's ``~/.convox``;
+  (``~/.config/convox``) -> on macOS ``~/Library/Preferences/convox`` -> the v2 CLI's
+  ``$XDG_CONFIG_HOME/convox2`` (on macOS ``~/Library/Preferences/convox2``) -> its older ``~/.convox``;
   the first that exists.
 
 Modules get CONVOX_HOST, CONVOX_RACK and CONVOX_CONFIG through the argspec's ``env_fallback``;
@@ -116,13 +117,18 @@ def _misread_credentials(url, parts):
     return '@' in url.partition('://')[2][len(parts.netloc):]
 
 
+def _has_control_or_space(text):
+    return any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text)
+
+
 def url_secret_forms(text):
     """The forms of a password embedded in a host or URL (``https://convox:<pw>@host``), for masking.
 
     Used before any request, so that a credential typed into ``host`` is masked in a module's
     logged and returned arguments even when the task fails early. A password that is not
-    percent-encoded (``convox:p/w@ss:x@host``) does not parse as written: then everything between
-    ``://`` and the last ``@`` is taken for the credentials, and masked whole and from its first ``:``.
+    percent-encoded (``convox:p/w@ss:x@host``), or one holding a line break (which urlsplit drops), does not
+    parse as written: then everything between ``://`` and the last ``@`` is taken for the credentials, and
+    masked whole and from its first ``:``.
     """
     if not isinstance(text, str):
         return ()
@@ -133,7 +139,7 @@ def url_secret_forms(text):
         parts.port  # noqa: B018 - a port that does not parse: the URL was not read as written
     except ValueError:
         parts = None
-    if parts is not None and not _misread_credentials(url, parts):
+    if parts is not None and not _misread_credentials(url, parts) and not _has_control_or_space(url):
         if parts.password:
             forms.update(secret_forms(unquote(parts.password)) + secret_forms(parts.password))
     else:
@@ -149,9 +155,14 @@ class _Endpoint:
 
     def __init__(self, text, what):
         text = text.strip()
+        # The text may hold a password (RACK_URL): messages below describe it, never quote it.
+        if _has_control_or_space(text):
+            # urlsplit drops tabs and line breaks without a word (`exa\nmple.com` would reach example.com),
+            # and no part of a URL may hold a space: refuse the text instead of reading another host from it.
+            raise ConvoxConfigError('%s holds a space, a line break or another control character: a host or URL cannot%s'
+                                    % (what, _ENCODE_HINT if '@' in text else ''))
         if '://' not in text:
             text = 'https://' + text
-        # The text may hold a password (RACK_URL): messages below describe it, never quote it.
         try:
             parts = urlsplit(text)
             port = parts.port
@@ -271,10 +282,13 @@ def _config_directory(explicit, environ, home):
         return os.path.expanduser(explicit)
     home = home or os.path.expanduser('~')
     config_home = environ.get('XDG_CONFIG_HOME') or os.path.join(home, '.config')
-    candidates = [os.path.join(config_home, 'convox'), os.path.join(home, '.convox')]
+    # The v3 CLI, then the v2 CLI: renamed `convox2` in December 2022, its settings moved from ~/.convox to the
+    # same library's directory under that name.
+    candidates = [os.path.join(config_home, 'convox'), os.path.join(config_home, 'convox2'), os.path.join(home, '.convox')]
     if sys.platform == 'darwin':
-        # The v3 CLI's settings library uses the macOS preferences folder there.
-        candidates.insert(1, os.path.join(home, 'Library', 'Preferences', 'convox'))
+        # The CLIs' settings library uses the macOS preferences folder there.
+        candidates[1:1] = [os.path.join(home, 'Library', 'Preferences', 'convox')]
+        candidates[3:3] = [os.path.join(home, 'Library', 'Preferences', 'convox2')]
     for directory in candidates:
         if os.path.isdir(directory):
             return directory
@@ -382,9 +396,11 @@ def resolve_connection(options, environ=None, home=None):
                 # An ORG/RACK is a console rack; the CLI and Convox's CI actions default to this console.
                 console_host, console_file = DEFAULT_CONSOLE_HOST, 'the default console host'
             if not console_host:
+                where = ('no console or host file in %s' % cli.directory if os.path.isdir(cli.directory)
+                         else 'no CLI settings directory: %s does not exist' % cli.directory)
                 raise ConvoxConfigError(
                     'no Convox host: set the task option `host` or the environment variable %s, set %s, '
-                    'or log in with the Convox CLI (no console or host file in %s)' % (ENV_HOST, ENV_RACK_URL, cli.directory))
+                    'or log in with the Convox CLI (%s)' % (ENV_HOST, ENV_RACK_URL, where))
             endpoint = _Endpoint(console_host, console_file)
 
     # Who we are. The user in a URL belongs to the password in that URL (`jwt:<token>`).

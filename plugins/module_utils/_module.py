@@ -66,6 +66,13 @@ class ConvoxModule(AnsibleModule):
         super().__init__(argument_spec=spec, **kwargs)
         if self._shape_errors:
             self.fail_json(msg='; '.join(self._shape_errors))
+        if wait:
+            # Checked before any request: a task whose wait options are out of bounds must not create
+            # something and only then fail when it comes to waiting for it.
+            try:
+                check_wait_options(self.params['wait_timeout'], self.params.get('wait_interval'))
+            except ConvoxError as error:
+                self.fail_json(msg=str(error), changed=False)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         if websockets and not HAS_WEBSOCKET:

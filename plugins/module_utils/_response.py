@@ -189,6 +189,10 @@ class CallContext:
 _JSON_KINDS = {dict: 'object', list: 'list', str: 'string', int: 'number', float: 'number', bool: 'boolean', type(None): 'null'}
 
 
+def _json_kind(value):
+    return _JSON_KINDS.get(type(value), type(value).__name__)
+
+
 class ConvoxResponse:
     """A successful answer: ``status``, ``headers``, ``request_id``, ``content``, ``text``, ``json()``.
 
@@ -256,13 +260,40 @@ class ConvoxResponse:
             what = 'the answer is not JSON (content type %s, %d bytes)' % (media_type(self.content_type) or 'unknown', len(self.content))
         return self._context.response_error(self.status, self.headers, what, foreign=foreign)
 
-    def json_of(self, kind):
-        """The decoded JSON body, which must be a ``kind`` (dict or list) as the API sends it."""
+    def json_of(self, kind, fields=None):
+        """The decoded JSON body, which must be a ``kind`` (dict or list) as the API sends it.
+
+        ``fields`` (a dict of name to a type or a tuple of types) describes the object, or each object of a
+        list: every named field must have one of its types, and may be missing only when ``type(None)`` is
+        one of them. So that an answer of another shape (a proxy's, another service's) fails as a clear
+        error, not as a crash of the code that reads it.
+        """
         value = self.json()
         if not isinstance(value, kind):
             raise self._context.response_error(self.status, self.headers, 'the answer is a JSON %s where the Convox API sends %s' % (
-                _JSON_KINDS.get(type(value), type(value).__name__), 'an object' if kind is dict else 'a list'))
+                _json_kind(value), 'an object' if kind is dict else 'a list'))
+        if fields is not None:
+            for index, item in enumerate(value if kind is list else [value]):
+                self._check_fields(item, fields, ' (item %d)' % index if kind is list else '')
         return value
+
+    def _check_fields(self, item, fields, where):
+        if not isinstance(item, dict):
+            raise self._context.response_error(self.status, self.headers, 'the answer%s is a JSON %s where the Convox API sends '
+                                               'an object' % (where, _json_kind(item)))
+        for name, types in sorted(fields.items()):
+            types = types if isinstance(types, tuple) else (types,)
+            if name not in item:
+                if type(None) in types:
+                    continue
+                problem = 'has no %s' % name
+            elif isinstance(item[name], types) and (bool in types or not isinstance(item[name], bool)):
+                continue
+            else:
+                problem = 'has a JSON %s as %s' % (_json_kind(item[name]), name)
+            raise self._context.response_error(self.status, self.headers, 'the answer%s %s where the Convox API sends %s' % (
+                where, problem, ' or '.join(sorted(set(_JSON_KINDS.get(kind, kind.__name__) for kind in types)))))
+        return item
 
     def iter_content(self, chunk_size=CHUNK_SIZE):
         """Yield the body in chunks; transport failures become Convox errors."""

@@ -342,10 +342,11 @@ class Transport:
         ceiling = min(retries.backoff_max, retries.backoff_base * 2 ** min(attempt, 60))
         return self._jitter() * ceiling
 
-    def get_json(self, path, params=None, kind=None):
-        """GET a path and return its decoded JSON; with ``kind`` (dict or list) it must be one."""
+    def get_json(self, path, params=None, kind=None, fields=None):
+        """GET a path and return its decoded JSON; with ``kind`` (dict or list) it must be one, with ``fields``
+        (``ConvoxResponse.json_of``) the object or each object of the list must have them."""
         response = self.request('GET', path, params=params)
-        return response.json() if kind is None else response.json_of(kind)
+        return response.json() if kind is None else response.json_of(kind, fields)
 
     def upload(self, method, path, source, params=None, headers=None, timeout=None):
         """Stream a raw ``application/octet-stream`` body: a file, or bytes produced while sending.

@@ -40,6 +40,7 @@ _SERVER_PATTERN = re.compile(r'^[A-Za-z0-9._-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*/?\Z
 _CONFIG_PATTERN = re.compile(r'^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z')
 _PORT_PATTERN = re.compile(r'^[0-9]{1,5}\Z')
 _LITERAL_PATTERN = re.compile(r'^[A-Za-z0-9._-]+\Z')
+_HEADER_NAME_PATTERN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
 _MAX_NAME_LENGTH = 63
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 # Names that end up in Kubernetes names have their limits: 63 for a label, 253 for ``cfg-<config>``.
@@ -265,6 +266,8 @@ def check_env_key(key):
     The rack trims keys and splits lines at the first ``=``, so a name must be non-empty,
     without ``=``, without spaces at its ends and without control characters.
     """
+    if isinstance(key, (dict, list, tuple, set)):
+        raise ConvoxConfigError('invalid environment variable name: a name is text, not a %s' % type(key).__name__)
     name = str(key) if key is not None else ''
     if not name or name != name.strip() or '=' in name or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
         raise ConvoxConfigError('invalid environment variable name %s: names must be non-empty, without "=", spaces at the ends '
@@ -410,11 +413,16 @@ def encode_duration(seconds):
 
 def check_header(name, value):
     """Refuse a header that http.client would send broken (non-Latin-1) or that could start another header."""
+    # A header name is an RFC 9110 token: http.client encodes it as ASCII and would raise on anything else
+    # (a UnicodeEncodeError, not a Convox error), and a space or colon would make another header of it.
+    if not _HEADER_NAME_PATTERN.match(str(name)):
+        raise ConvoxConfigError("invalid header name %s: a header name is ASCII letters, digits and !#$%%&'*+-.^_`|~ "
+                                "(no spaces, colons or line breaks)" % shown(name))
     # http.client sends header values as Latin-1 and would raise on anything else, and a
     # line break would start a new header: refuse both before sending.
     try:
         str(value).encode('latin-1')
     except UnicodeEncodeError:
         raise ConvoxConfigError('the header %s must hold only Latin-1 characters' % shown(name)) from None
-    if '\r' in str(value) or '\n' in str(value) or not str(name) or any(ch in str(name) for ch in ':\r\n '):
-        raise ConvoxConfigError('invalid header %s: names and values cannot hold line breaks' % shown(name))
+    if '\r' in str(value) or '\n' in str(value):
+        raise ConvoxConfigError('invalid header %s: its value cannot hold line breaks' % shown(name))

@@ -72,7 +72,8 @@ options:
         promote meanwhile). With O(wait), it then waits until the app is C(running) on that release; a deploy the rack
         rolls back fails the task with RV(ignore:rolled_back=true), the release the app runs instead (RV(ignore:active_release))
         and the statuses seen.
-      - The release must have a build (a release without one cannot be deployed).
+      - The release must have a build (a release without one cannot be deployed): before the app's first build, the task
+        fails before any write.
     type: bool
     default: false
   masked_keys:
@@ -89,6 +90,9 @@ options:
         unmasked, and after it otherwise.
       - Needs app configs (v3 racks from version 3.19.7); on other racks the task fails before any write.
       - Names, not values - they show in the result and the diff. The mask is a display list, not access control.
+      - Unlike the environment, the mask is not protected against concurrent writers - the rack replaces it whole and
+        keeps no history - so two tasks changing one app's mask at the same moment can lose one's change. Change a
+        mask from one place at a time (C(throttle: 1) on tasks that several hosts run against one app).
     type: list
     elements: str
   diff_values:
@@ -365,6 +369,12 @@ def main():
         change = plan.changes.get('env')
         if change is not None:
             state.facts.update(added_keys=change.added, changed_keys=change.changed, removed_keys=change.removed)
+        if p['promote'] and (base is not None or env_differs) and not (base or {}).get('build'):
+            # The release to promote (the latest, or a new one on top of it) would have no build: the rack refuses
+            # to deploy it, after this task had written the environment. Say so before any write.
+            raise ConvoxConfigError('app %s has no build yet, so a release holding its environment cannot be promoted (the rack '
+                                    'deploys builds): build the app first, or set the environment without promote'
+                                    % app_name)
         # A mask that masks more is written first (a new value never shows unmasked in `convox env`);
         # one that masks less, after the env (a key leaves the mask once its value is gone).
         mask_first = plan.differs('masked_keys') and bool(set(wanted_mask) - mask)

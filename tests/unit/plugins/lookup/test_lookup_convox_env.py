@@ -270,3 +270,34 @@ def test_app_is_required(rack, lookup):
     with pytest.raises(Exception, match="Required config 'app' .* not provided"):
         lookup(['LOG_LEVEL'], **auth(rack))
     assert rack.requests() == []
+
+
+@pytest.mark.parametrize('kwargs, hint', [
+    (dict(relase='RMISSING'), 'relase (did you mean release?)'),
+    (dict(reveals=True), 'reveals (did you mean reveal?)'),
+    (dict(bogus=1), 'bogus;'),
+])
+def test_an_unknown_keyword_fails_before_any_request(rack, releases, lookup, lookup_error, kwargs, hint):
+    # Before: Ansible's config manager ignored it, so `relase=` silently read the latest release.
+    with pytest.raises(lookup_error) as raised:
+        lookup(['LOG_LEVEL'], app='demo', **dict(auth(rack), **kwargs))
+    assert str(raised.value).startswith('convox_env lookup: unknown option %s' % hint)
+    assert 'release' in str(raised.value) and 'api_key' in str(raised.value)
+    assert rack.password not in str(raised.value)
+    assert rack.requests() == []
+
+
+def test_the_alias_password_is_an_option(rack, releases, lookup):
+    assert lookup(['LOG_LEVEL'], app='demo', host=rack.url, password=rack.password) == ['info']
+
+
+def test_a_list_among_the_terms_gives_its_names(rack, releases, lookup):
+    # Before: the list itself was taken for one name, "['LOG_LEVEL', 'WORKERS'] is not set".
+    assert lookup([['LOG_LEVEL', 'WORKERS'], 'DATABASE_URL'], app='demo', **auth(rack)) == ['info', '4', SECRET]
+    assert calls(rack) == [LIST_1, MASK_GET]
+
+
+def test_a_term_that_is_a_dict_fails_before_any_request(rack, releases, lookup, lookup_error):
+    with pytest.raises(lookup_error, match='invalid environment variable name: a name is text, not a dict'):
+        lookup([{'LOG_LEVEL': 1}], app='demo', **auth(rack))
+    assert rack.requests() == []

@@ -531,3 +531,52 @@ def test_a_password_that_does_not_parse_is_masked_whole(host, password, empty_ho
 def test_a_url_that_parses_masks_only_its_password():
     assert set(url_secret_forms('https://convox:simple-pw@rack.example.com/base')) == {'simple-pw'}
     assert url_secret_forms('https://rack.example.com/base') == ()
+
+
+@pytest.mark.parametrize('host', ['http://exa\nmple.com', 'https://rack.internal\t.example.com',
+                                  'https://rack.example.com/a b', 'https://rack.example.com\x00.evil.example.com'])
+def test_a_host_with_a_control_character_or_space_inside_is_refused_not_read_as_another_host(host, empty_home):
+    # Before: urlsplit dropped the line break or tab, so `exa\nmple.com` was sent to example.com.
+    with pytest.raises(ConvoxConfigError, match='`host` holds a space, a line break or another control character'):
+        resolve({'host': host, 'api_key': KEY}, home=empty_home)
+
+
+def test_a_rack_url_with_a_line_break_inside_is_refused_without_its_password(empty_home):
+    with pytest.raises(ConvoxConfigError) as caught:
+        resolve({}, {'RACK_URL': 'https://convox:pa\nss@rack.example.com'}, empty_home)
+    assert 'RACK_URL holds a space, a line break' in str(caught.value)
+    assert 'pa\nss' not in str(caught.value) and 'ss@' not in str(caught.value)
+
+
+def test_a_password_with_a_line_break_in_host_is_masked_as_written():
+    # urlsplit would read the password as `pass` (line break dropped): the text as written must be masked.
+    forms = url_secret_forms('https://convox:pa\nss@rack.example.com')
+    assert 'pa\nss' in forms and 'convox:pa\nss' in forms
+
+
+def test_the_v2_cli_directory_of_convox2_is_read_after_the_v3_one(tmp_path):
+    # The v2 CLI is `convox2` since December 2022; its settings moved from ~/.convox to ~/.config/convox2.
+    convox2 = tmp_path / '.config' / 'convox2'
+    convox2.mkdir(parents=True)
+    (convox2 / 'host').write_text('v2.example.com')
+    (convox2 / 'auth').write_text(json.dumps({'v2.example.com': KEY}))
+    legacy = CliHome(tmp_path, 'v2')
+    legacy.write('host', 'legacy.example.com')
+    legacy.write('auth', {'legacy.example.com': OTHER_KEY})
+    settings = resolve({}, {}, str(tmp_path))
+    assert (settings.base_url, settings.password) == ('https://v2.example.com', KEY)
+
+    v3 = CliHome(tmp_path, 'v3')
+    v3.write('console', 'v3.example.com')
+    v3.write('auth', {'v3.example.com': OTHER_KEY})
+    assert resolve({}, {}, str(tmp_path)).base_url == 'https://v3.example.com'
+
+
+def test_surrounding_whitespace_of_a_host_is_still_ignored(empty_home):
+    assert resolve({'host': ' rack.example.com\r\n', 'api_key': KEY}, home=empty_home).base_url == 'https://rack.example.com'
+
+
+def test_a_missing_settings_directory_is_named_as_missing(empty_home):
+    with pytest.raises(ConvoxConfigError) as caught:
+        resolve({'api_key': KEY}, home=empty_home)
+    assert 'no CLI settings directory: %s does not exist' % os.path.join(empty_home, '.config', 'convox') in str(caught.value)

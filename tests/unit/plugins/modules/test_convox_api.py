@@ -330,6 +330,20 @@ def test_an_unencoded_password_in_host_is_masked_in_the_returned_arguments(rack,
     assert rack.requests() == []
 
 
+def test_a_host_with_a_line_break_is_refused_and_its_password_masked(rack, run_module):
+    # Before: urlsplit dropped the line break, the request went to the host without it, and the password
+    # was masked as urlsplit read it (`pa-ss-word`), not as written.
+    scheme, rest = rack.url.split('://', 1)
+    host = '%s://convox:pa-ss\n-word@%s' % (scheme, rest)
+
+    result, failed = run_module(convox_api.main, inject_invocation(dict(host=host, path='/apps')))
+
+    assert failed and result['changed'] is False
+    assert '`host` holds a space, a line break or another control character' in result['msg']
+    assert 'pa-ss\n-word' not in json.dumps(result) and '-word' not in json.dumps(result)
+    assert rack.requests() == []
+
+
 def test_the_basic_credential_is_masked_in_what_the_rack_returns(rack, run_module):
     basic = base64.b64encode(('convox:%s' % rack.password).encode()).decode()
     rack.add_faults([{'method': 'GET', 'path': '^/apps$', 'status': 200, 'content_type': 'application/json',
@@ -347,6 +361,27 @@ def test_headers_that_the_connection_or_http_own_are_refused_before_sending(rack
     result, failed = call(rack, run_module, path='/apps', headers={name: 'x'})
 
     assert failed and name in result['msg'] and result['changed'] is False
+    assert rack.requests() == []
+
+
+@pytest.mark.parametrize('name', ['X-\u00c9t\u00e9', 'Bad Header', 'X-A:B', 'X-\u2028'])
+@pytest.mark.parametrize('method', ['GET', 'POST'])
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_header_name_that_is_not_a_token_is_refused_before_sending(rack, run_module, name, method, check_mode):
+    # Before: a non-ASCII name escaped the client as a UnicodeEncodeError from http.client (a module crash).
+    result, failed = call(rack, run_module, method=method, path='/apps', headers={name: 'x'}, _ansible_check_mode=check_mode)
+
+    assert failed and result['changed'] is False
+    assert result['msg'].startswith('invalid header name ') and 'a header name is ASCII letters, digits' in result['msg']
+    assert 'exception' not in result or 'UnicodeEncodeError' not in result['exception']
+    assert rack.requests() == []
+
+
+def test_a_header_value_with_a_line_break_is_refused_before_sending(rack, run_module):
+    result, failed = call(rack, run_module, path='/apps', headers={'X-A': 'b\r\nX-Evil: 1'})
+
+    assert failed and result['changed'] is False
+    assert result['msg'] == "invalid header 'X-A': its value cannot hold line breaks"
     assert rack.requests() == []
 
 

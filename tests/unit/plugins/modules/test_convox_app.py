@@ -141,6 +141,20 @@ def test_wait_timeout_reports_the_last_status(emulator, run_module):
     assert 'timed out after 1s waiting for app demo to be running; last status: updating' in result['msg']
 
 
+@pytest.mark.parametrize('wait_options, message', [
+    (dict(wait_timeout=-1), 'wait_timeout must be a number of seconds from 0 to 86400'),
+    (dict(wait_timeout=86401), 'wait_timeout must be a number of seconds from 0 to 86400'),
+    (dict(wait_interval=0), 'wait_interval must be a number of seconds from 0.1 to 300'),
+])
+def test_wait_options_out_of_bounds_fail_before_any_request(rack, run_module, wait_options, message):
+    # Before: the app was created, and only the wait after it failed on the option.
+    args = connection(rack, name='demo', **wait_options)
+    result, failed = run_module(convox_app.main, args)
+    assert failed and result['changed'] is False
+    assert result['msg'] == message
+    assert rack.requests() == []
+
+
 @pytest.fixture(scope='module')
 def v2_rack(emulator):
     return emulator(rack_version='20240101000000')

@@ -542,3 +542,17 @@ def test_a_refused_mask_write_fails_the_task_and_changed_says_what_was_written(r
     assert calls(rack) == [LIST_1, MASK_GET, WRITE, LIST_2, MASK_PUT]
     assert latest_env(api) == dict(A='1') and stored_mask(rack) == 'B'
     assert SECRET not in json.dumps(first)
+
+
+@pytest.mark.parametrize('first_release', [False, True])
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_promote_before_the_first_build_fails_before_any_write(rack, api, run_module, first_release, check_mode):
+    # Before: the environment was written as a new release, then its promote failed with the rack's 400
+    # ("can not promote a release with an empty manifest"), leaving the task changed and failed.
+    make_app(rack, api, env=dict(A='1') if first_release else None)
+    result, failed = run_module(convox_env.main, connection(rack, app='demo', env=dict(A='2'), promote=True,
+                                                            _ansible_check_mode=check_mode))
+    assert failed and result['changed'] is False
+    assert result['msg'] == ('app demo has no build yet, so a release holding its environment cannot be promoted (the rack '
+                             'deploys builds): build the app first, or set the environment without promote')
+    assert [call for call in calls(rack) if call[0] != 'GET'] == []
