@@ -67,8 +67,9 @@ class ConvoxModule(AnsibleModule):
         if self._shape_errors:
             self.fail_json(msg='; '.join(self._shape_errors))
         if wait:
-            # Checked before any request: a task whose wait options are out of bounds must not create
-            # something and only then fail when it comes to waiting for it.
+            # Checked before any request: a task whose wait options are out of bounds must not write
+            # (create an app, send a scale) and only then fail when it comes to waiting, and a run that
+            # changes nothing must not accept any value.
             try:
                 check_wait_options(self.params['wait_timeout'], self.params.get('wait_interval'))
             except ConvoxError as error:
@@ -79,13 +80,6 @@ class ConvoxModule(AnsibleModule):
             self.fail_json(msg=missing_required_lib(WEBSOCKET_LIBRARY), exception=WEBSOCKET_IMPORT_ERROR)
         self._client = None
         self._returned_secrets = {}
-        if wait:
-            # Checked now, not when a wait begins: by then the task may have written (a scale sent, then
-            # refused for its wait_timeout), and a run that changes nothing would accept any value.
-            try:
-                check_wait_options(self.params['wait_timeout'], self.params.get('wait_interval'))
-            except ConvoxError as error:
-                self.fail_from_error(error)
 
     def _load_params(self):
         """Read the arguments, then fix up what ansible-core's validation would mishandle.
