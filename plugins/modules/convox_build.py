@@ -41,7 +41,7 @@ options:
       - A directory's C(.dockerignore) is applied as Docker applies it - patterns with C(*), C(?), C([...]) and C(**),
         C(!) exceptions, C(#) comments, a leading C(/) meaning the directory itself; the last matching pattern wins,
         an excluded directory excludes everything in it. Symlinks are packed as links, never followed; sockets, pipes
-        and devices are skipped (with a warning). A tarball is uploaded as it is, once its member paths are checked: one
+        and devices are skipped (with a warning). A tarball is uploaded as it is, once its member paths are checked - one
         that climbs out of its top with C(..) is refused, as racks refuse it.
       - Exactly one of O(source), O(url) and O(import_path) is required.
     type: path

@@ -72,7 +72,7 @@ options:
         promote meanwhile). With O(wait), it then waits until the app is C(running) on that release; a deploy the rack
         rolls back fails the task with RV(ignore:rolled_back=true), the release the app runs instead (RV(ignore:active_release))
         and the statuses seen.
-      - The release must have a build (a release without one cannot be deployed): before the app's first build, the task
+      - The release must have a build (a release without one cannot be deployed) - before the app's first build, the task
         fails before any write.
     type: bool
     default: false
@@ -92,7 +92,7 @@ options:
       - Names, not values - they show in the result and the diff. The mask is a display list, not access control.
       - Unlike the environment, the mask is not protected against concurrent writers - the rack replaces it whole and
         keeps no history - so two tasks changing one app's mask at the same moment can lose one's change. Change a
-        mask from one place at a time (C(throttle: 1) on tasks that several hosts run against one app).
+        mask from one place at a time (the C(throttle) keyword set to C(1) on tasks that several hosts run against one app).
     type: list
     elements: str
   diff_values:
