@@ -2,17 +2,7 @@
 # Ad-hoc use, as a user types it: `ansible localhost -m convox.convox.convox_system_info`
 # with credentials from task options, environment variables and a CLI settings directory,
 # against the plain and the TLS emulator.
-set -eu
-
-# The emulators' addresses: ansible-test passes `-e @<file>` to scripts only for cloud targets,
-# so read the integration config beside the targets unless a file was passed.
-config="../../integration_config.yml"
-for arg in "$@"; do
-    case "$arg" in @*) config="${arg#@}" ;; esac
-done
-[ -f "$config" ] || { echo "no integration config at $config (make integration writes it)" >&2; exit 1; }
-python="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python}"
-setting() { "$python" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))[sys.argv[2]])' "$config" "$1"; }
+. ../setup_convox_emulator/files/runme-common.sh
 
 url=$(setting convox_emulator_url)
 password=$(setting convox_emulator_password)
@@ -20,10 +10,7 @@ tls_url=$(setting convox_emulator_tls_url)
 tls_password=$(setting convox_emulator_tls_password)
 ca_cert=$(setting convox_emulator_ca_cert)
 
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
 empty="$scratch/no-cli-config"
-unset CONVOX_HOST CONVOX_PASSWORD CONVOX_RACK CONVOX_CONFIG RACK_URL
 
 # run NAME EXPECTED-PATTERN ansible-args...: the command must succeed, show the pattern,
 # and never print either emulator password.

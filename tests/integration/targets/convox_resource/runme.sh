@@ -3,40 +3,19 @@
 # the playbook asserts what the modules do, and this script that no credential the tasks give
 # (a webhook URL, a database password, a password inside a syslog URL) and no emulator password
 # ever shows in the output, the diffs and the logged arguments included.
-set -eu
+. ../setup_convox_emulator/files/runme-common.sh
 
-config="../../integration_config.yml"
-for arg in "$@"; do
-    case "$arg" in @*) config="${arg#@}" ;; esac
-done
-[ -f "$config" ] || { echo "no integration config at $config (make integration writes it)" >&2; exit 1; }
-python="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python}"
-setting() { "$python" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))[sys.argv[2]])' "$config" "$1"; }
-
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-unset CONVOX_HOST CONVOX_PASSWORD CONVOX_RACK CONVOX_CONFIG RACK_URL
-# The setup_convox_emulator helpers are a role beside this target.
-export ANSIBLE_ROLES_PATH=..
-
-# Drawn per run, so that a match in the output can only be a leak.
-suffix=$("$python" -c 'import secrets; print(secrets.token_hex(6))')
+suffix=$(random_hex 6)
 hook_secret="hook-token-$suffix"
 db_password="Db-pass-$suffix"
 syslog_password="Sys-log-pass-$suffix"
 
-status=0
-ansible-playbook playbook.yml -e "@$config" -e "scratch_dir=$scratch" -e "hook_secret=$hook_secret" \
-    -e "db_password=$db_password" -e "syslog_password=$syslog_password" -vvv --diff > "$scratch/out" 2>&1 || status=$?
-cat "$scratch/out"
-[ "$status" -eq 0 ] || exit "$status"
-grep -q 'failed=0' "$scratch/out"
+run_playbook playbook.yml -e "hook_secret=$hook_secret" -e "db_password=$db_password" -e "syslog_password=$syslog_password"
 
 # Every credential may be in what the modules return as the resource (a resource's URL is what apps use:
 # returning it is the point), and nowhere else - not in arguments, diffs, messages, warnings or -vvv lines.
 # Each result the default callback prints is JSON after "=> "; the checker blanks its resource(s) out.
-"$python" - "$scratch/out" "$hook_secret" "$db_password" "$syslog_password" \
-    "$(setting convox_emulator_password)" "$(setting convox_emulator_v2_password)" "$(setting convox_emulator_console_password)" <<'PY'
+"$python" - "$out" "$hook_secret" "$db_password" "$syslog_password" <<'PY'
 import json
 import sys
 
@@ -77,3 +56,4 @@ if leaked:
 assert secrets[0] in text and secrets[2] in text, 'the returned resources do not carry the credentials'
 print('no secret in the -vvv --diff output outside the returned resources (%d results checked)' % results)
 PY
+refuse_emulator_passwords
