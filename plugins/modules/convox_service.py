@@ -33,7 +33,7 @@ options:
     aliases: [service]
   count:
     description:
-      - How many processes the service runs, at most 2147483647 (as O(min) and O(max): Kubernetes counts replicas in 32 bits).
+      - How many processes the service runs, at most 2147483647 (as O(min) and O(max) - Kubernetes counts replicas in 32 bits).
       - Cannot be combined with O(min) or O(max), as C(convox scale) refuses C(--count) with C(--min)/C(--max).
     type: int
   cpu:

@@ -80,3 +80,18 @@ def test_module_extends_shared_fragments(module):
         fragments = [fragments]
     missing = [f for f in REQUIRED_FRAGMENTS if f not in fragments]
     assert not missing, "%s does not extend the doc fragments %s" % (module, missing)
+
+
+TARGETS_DIR = COLLECTION_ROOT / "tests" / "integration" / "targets"
+RUNME_COMMON = "../setup_convox_emulator/files/runme-common.sh"
+
+
+@pytest.mark.parametrize("target", sorted(path.parent.name for path in TARGETS_DIR.glob("*/runme.sh")))
+def test_runme_script_sources_the_common_part_it_is_given(target):
+    # ansible-test copies into a target's tree only the targets it names in needs/target/: a script
+    # sourcing setup_convox_emulator's file without that alias finds nothing there (and sourcing a
+    # missing file does not stop bash), so both are checked here.
+    script = (TARGETS_DIR / target / "runme.sh").read_text(encoding="utf-8")
+    aliases = (TARGETS_DIR / target / "aliases").read_text(encoding="utf-8").split()
+    assert ". %s || exit 1" % RUNME_COMMON in script
+    assert "needs/target/setup_convox_emulator" in aliases

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Twelve concurrent writers of one app's env (ansible-playbook -f 12 over twelve local hosts):
 # playbook.yml asserts that every key survives, first each writer's own, then shared keys.
-. ../setup_convox_emulator/files/runme-common.sh
+. ../setup_convox_emulator/files/runme-common.sh || exit 1
 
 app="concurrency-$$"
 ansible-playbook -i inventory.ini -i "${ANSIBLE_INVENTORY:-localhost,}" -f 12 playbook.yml \
