@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from ansible_collections.convox.convox.plugins.module_utils._envmask import mask_env, read_masked_keys
 from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxNotFoundError, ConvoxServerError
-from ansible_collections.convox.convox.plugins.module_utils._state import ConvoxStateError
+from ansible_collections.convox.convox.plugins.module_utils._state import ConvoxStateError, is_missing_id
 from ansible_collections.convox.convox.plugins.module_utils._wire import parse_env
 
 # How many of the newest releases a verification reads: ours and the one we read when nobody
@@ -75,7 +75,7 @@ def read_release(client, app, release_id):
     try:
         return client.release_get(app, release_id)
     except ConvoxServerError as error:
-        if 'not found' not in error.message:
+        if not is_missing_id(error):
             raise
         raise ConvoxNotFoundError(error.status_code, error.message, request_id=error.request_id, method=error.method,
                                   path=error.path, hint='release %s of app %s does not exist' % (release_id, app)) from None
