@@ -2,6 +2,7 @@
 # Ad-hoc use, as a user types it: `ansible localhost -m convox.convox.convox_system_info`
 # with credentials from task options, environment variables and a CLI settings directory,
 # against the plain and the TLS emulator.
+# shellcheck disable=SC2154  # config, python, scratch and out come from runme-common.sh
 . ../setup_convox_emulator/files/runme-common.sh || exit 1
 
 url=$(setting convox_emulator_url)

@@ -3,6 +3,7 @@
 # the playbook asserts what the module does (check mode, idempotence, diffs, request logs), and this script
 # that no config value - given in a task, or read back from the rack (GET answers it decoded) - and
 # no emulator password ever shows in the output, diffs, logged arguments and -vvv lines included.
+# shellcheck disable=SC2154  # config, python, scratch and out come from runme-common.sh
 . ../setup_convox_emulator/files/runme-common.sh || exit 1
 
 suffix=$(random_hex 8)

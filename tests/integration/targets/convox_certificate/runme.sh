@@ -3,6 +3,7 @@
 # -vvv --diff. Test certificates are made here (tests/emulator/make_test_cert.py); the playbook asserts
 # what the modules do, and this script that no line of any private key - given as content or as a file -
 # and no emulator password ever shows in the output, diffs, logged arguments and -vvv lines included.
+# shellcheck disable=SC2154  # config, python, scratch and out come from runme-common.sh
 . ../setup_convox_emulator/files/runme-common.sh || exit 1
 
 tool="$(setting convox_emulator_dir)/make_test_cert.py"

@@ -2,6 +2,7 @@
 # The whole convox_env target (tasks/main.yml) run at -vvv with --diff and the module invocation
 # injected into results: no secret value of vars/main.yml may appear anywhere in that output,
 # and the values a diff_values task shows must appear (only the diff carries them).
+# shellcheck disable=SC2154  # config, python, scratch and out come from runme-common.sh
 . ../setup_convox_emulator/files/runme-common.sh || exit 1
 
 cat > "$scratch/playbook.yml" <<'YAML'

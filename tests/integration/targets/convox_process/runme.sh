@@ -3,6 +3,7 @@
 # what the module does (runs detached and attached, exit codes, a cut or split marker, timeouts, the holder
 # process stopped each time in the request log, stops), and this script that the environment value the tasks
 # give a process and the emulator passwords never show in the output - arguments, diffs, results, -vvv lines.
+# shellcheck disable=SC2154  # config, python, scratch and out come from runme-common.sh
 . ../setup_convox_emulator/files/runme-common.sh || exit 1
 
 run_secret="run-token-$(random_hex 8)"

@@ -3,6 +3,7 @@
 # tokens, uses them through `register` (reads work, writes need a write role) and writes each token to a
 # file with no_log; this script then checks that no token - nor an emulator password - ever shows in the
 # output at any point, and that the minting tasks' results were censored rather than printed.
+# shellcheck disable=SC2154  # config, python, scratch and out come from runme-common.sh
 . ../setup_convox_emulator/files/runme-common.sh || exit 1
 
 mkdir -m 0700 "$scratch/tokens"

@@ -3,6 +3,7 @@
 # the playbook asserts what the modules do (check mode, idempotence, diffs, request logs), and this script
 # that no registry password - given in a task or read back from the rack, which lists them in clear - and
 # no emulator password ever shows in the output, diffs, logged arguments and -vvv lines included.
+# shellcheck disable=SC2154  # config, python, scratch and out come from runme-common.sh
 . ../setup_convox_emulator/files/runme-common.sh || exit 1
 
 suffix=$(random_hex 8)

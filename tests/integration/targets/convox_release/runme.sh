@@ -2,6 +2,7 @@
 # convox_release against the rack emulators, run with -vvv and --diff: promote, rollback by id and
 # `previous`, rack rollbacks, missing ids, forced promotes, v2 and console racks (release.yml), and
 # neither an env value nor an emulator password may appear anywhere in that output.
+# shellcheck disable=SC2154  # config, python, scratch and out come from runme-common.sh
 . ../setup_convox_emulator/files/runme-common.sh || exit 1
 
 # The secret the playbook puts in the app's env (it must never be printed).

@@ -3,6 +3,7 @@
 # the playbook asserts what the modules do, and this script that no credential the tasks give
 # (a webhook URL, a database password, a password inside a syslog URL) and no emulator password
 # ever shows in the output, the diffs and the logged arguments included.
+# shellcheck disable=SC2154  # config, python, scratch and out come from runme-common.sh
 . ../setup_convox_emulator/files/runme-common.sh || exit 1
 
 suffix=$(random_hex 6)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo playbook (docs/examples/demo.yml) runs end to end against the plain emulator,
 # so the tour the README shows keeps working, and never prints the emulator's password.
+# shellcheck disable=SC2154  # config, python, scratch and out come from runme-common.sh
 . ../setup_convox_emulator/files/runme-common.sh || exit 1
 
 CONVOX_HOST=$(setting convox_emulator_url)

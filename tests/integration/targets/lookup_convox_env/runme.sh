@@ -2,6 +2,7 @@
 # The convox_env lookup: lookup.yml with keyword and variable connection options (and a rack JWT),
 # then environment.yml with the connection from CONVOX_HOST and CONVOX_PASSWORD only (lookups read the
 # controller's environment, which a task's `environment:` does not change). No password in the output.
+# shellcheck disable=SC2154  # config, python, scratch and out come from runme-common.sh
 . ../setup_convox_emulator/files/runme-common.sh || exit 1
 
 export CONVOX_CONFIG="$scratch/no-cli-config"
