@@ -14,7 +14,9 @@ cd "$TREE"
 python=$(python_minor_for "$core")
 
 log "ansible-test units (Python $python)"
-ansible-test units --local --python "$python" --color no
+# The module tests wait on the emulators (deploys, builds) more than they compute: twice as many
+# workers as CPUs finish sooner.
+ansible-test units --local --python "$python" --color no --num-workers "${UNITS_WORKERS:-$(( $(nproc) * 2 ))}"
 # ansible-test exits 0 with a warning when it finds no unit tests: count what actually ran.
 ran=$(python3 - <<'PY'
 import glob
