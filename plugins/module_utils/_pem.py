@@ -121,6 +121,27 @@ def read_pem(text, what):
     return blocks
 
 
+# A private key block as it appears in a text (any line endings), for masking it where it does not belong.
+_PRIVATE_KEY_BLOCK = re.compile(r'-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----.*?(?:-----END \1-----|\Z)', re.DOTALL)
+
+
+def private_key_texts(text):
+    """The private key blocks written in ``text`` (a certificate or chain option), as they appear there,
+    with each of their base64 lines: secrets to mask.
+
+    A combined PEM (certificate and key in one file, as haproxy reads it) given as the certificate holds
+    the key in an option that is not no_log; anything but text holds none.
+    """
+    if not isinstance(text, str):
+        return []
+    found = []
+    for match in _PRIVATE_KEY_BLOCK.finditer(text):
+        block = match.group(0)
+        found.extend([block, block.strip()])
+        found.extend(line.strip() for line in block.splitlines()[1:] if len(line.strip()) >= 16 and '-----' not in line)
+    return found
+
+
 def pem_text(block_type, der):
     """Canonical PEM: the BEGIN line, base64 in lines of 64, the END line, a final newline."""
     encoded = base64.b64encode(der).decode('ascii')

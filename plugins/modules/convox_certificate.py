@@ -207,7 +207,13 @@ from ansible_collections.convox.convox.plugins.module_utils._errors import (
     ConvoxServerError,
 )
 from ansible_collections.convox.convox.plugins.module_utils._module import ConvoxModule, snake_keys
-from ansible_collections.convox.convox.plugins.module_utils._pem import CERTIFICATE, check_upload, parse_certificate, read_pem
+from ansible_collections.convox.convox.plugins.module_utils._pem import (
+    CERTIFICATE,
+    check_upload,
+    parse_certificate,
+    private_key_texts,
+    read_pem,
+)
 from ansible_collections.convox.convox.plugins.module_utils._state import DesiredState, Field
 from ansible_collections.convox.convox.plugins.module_utils._wire import check_name, format_time, parse_time
 
@@ -300,6 +306,12 @@ def check_options(module):
                 raise ConvoxConfigError("'ca' is the rack's own certificate authority; it is not deleted")
         if given['private_key'] or given['private_key_path'] or given['chain'] or given['chain_path']:
             raise ConvoxConfigError('state=absent identifies the certificate by certificate alone; private_key and chain are not used')
+
+
+def misplaced_keys(params):
+    """Private keys written into the certificate or chain options (a combined PEM): secrets, though those
+    options are not no_log (ConvoxModule secret_params)."""
+    return [text for name in ('certificate', 'chain') for text in private_key_texts(params.get(name))]
 
 
 def now():
@@ -478,6 +490,7 @@ def main():
             state=dict(type='str', choices=['present', 'absent'], default='present'),
         ),
         wait=True,
+        secret_params=misplaced_keys,
         supports_check_mode=True,
     )
     state = DesiredState(module, FIELDS)

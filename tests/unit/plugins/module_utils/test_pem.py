@@ -273,3 +273,15 @@ def test_curve_constants_hold(oid):
     assert (y * y - (x ** 3 - 3 * x + curve.b)) % curve.p == 0
     with pytest.raises(_pem.DerError):
         curve.multiply_base(curve.n)
+
+
+def test_private_key_texts_finds_a_key_inside_a_combined_pem():
+    cert = '-----BEGIN CERTIFICATE-----\nMIIBtjCCAVugAwIBAgIUYRsBnK1wuAAk\n-----END CERTIFICATE-----\n'
+    key = '-----BEGIN EC PRIVATE KEY-----\r\nMHcCAQEEICI7di0LtKCvB8NjvvLhQkU2\r\nPKoncliWt7rj5MhBzytIoAoG\r\n-----END EC PRIVATE KEY-----'
+    found = _pem.private_key_texts(cert + key + '\n')
+    assert key in found
+    assert 'MHcCAQEEICI7di0LtKCvB8NjvvLhQkU2' in found and 'PKoncliWt7rj5MhBzytIoAoG' in found
+    assert not any('MIIBtjCC' in text for text in found)
+    # A key without its END line is a secret all the same, to the end of the text.
+    assert _pem.private_key_texts('-----BEGIN PRIVATE KEY-----\nMHcCAQEEICI7di0LtKCvB8Nj\n')[0].startswith('-----BEGIN PRIVATE KEY')
+    assert _pem.private_key_texts(cert) == [] and _pem.private_key_texts(None) == [] and _pem.private_key_texts(['x']) == []

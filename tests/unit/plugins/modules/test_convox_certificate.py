@@ -249,6 +249,22 @@ def test_delete_by_content_and_by_domains(rack, run_module, pair):
     assert [item['id'] for item in listed['certificates']] == ['ca']
 
 
+def test_a_key_inside_the_certificate_option_never_shows(rack, run_module, pair):
+    """A combined PEM (certificate then key, as haproxy reads it) given as the certificate: the key is in an option
+    that is not no_log, and must not show in the invocation - whether the task fails (present) or succeeds (absent)."""
+    cert, key, _chain = pair
+    run_module(convox_certificate.main, upload(rack, pair))
+    combined = cert + key
+    refused, failed = run_module(convox_certificate.main, connection(
+        rack, certificate=combined, private_key_path='/nonexistent/key.pem', _ansible_inject_invocation=True))
+    assert failed and key_body(key) not in json.dumps(refused), refused
+    deleted, failed = run_module(convox_certificate.main, connection(
+        rack, certificate=combined, state='absent', _ansible_inject_invocation=True))
+    assert not failed and deleted['changed'] is True and len(deleted['deleted']) == 1
+    assert deleted['invocation']['module_args']['certificate'].startswith('-----BEGIN CERTIFICATE-----')
+    assert key_body(key) not in json.dumps(deleted), deleted
+
+
 def test_the_rack_ca_is_never_deleted(rack, run_module):
     result, failed = run_module(convox_certificate.main, connection(rack, id='ca', state='absent'))
     assert failed and "the rack's own certificate authority" in result['msg']
