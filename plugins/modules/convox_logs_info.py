@@ -55,6 +55,7 @@ options:
     description:
       - The most lines returned - the most recent ones. When more were read, the oldest are dropped and
         RV(truncated) is V(true).
+      - From 1 to 1000000.
     type: int
     default: 1000
   timeout:
@@ -151,6 +152,8 @@ from ansible_collections.convox.convox.plugins.module_utils._module import Convo
 from ansible_collections.convox.convox.plugins.module_utils._wire import check_name, parse_duration
 
 DEFAULT_SINCE = 120.0
+# The lines are held in memory and returned in the result: a bound that keeps both sane.
+MAX_LINES = 1000000
 # The least the log stream gets even when the reads before it used up most of the timeout.
 MIN_STREAM_SECONDS = 1.0
 
@@ -222,8 +225,8 @@ def main():
 
     with module.api_errors(result):
         check_name('app', p['app'])
-        if p['max_lines'] < 1:
-            raise ConvoxConfigError('max_lines must be at least 1')
+        if not 1 <= p['max_lines'] <= MAX_LINES:
+            raise ConvoxConfigError('max_lines must be from 1 to %d' % MAX_LINES)
         since = parse_duration(p['since'], 'since') if p['since'] is not None else DEFAULT_SINCE
         client = module.client
         if p['build']:

@@ -121,7 +121,12 @@ def test_max_lines_keeps_the_most_recent(rack, run_module, client):
     (dict(service='web', filter='x'), 'mutually exclusive: filter|service'),
     (dict(service='web', process='web-1'), 'mutually exclusive: service|process|build'),
     (dict(since='soon'), 'since must be a number of seconds or a duration'),
-    (dict(max_lines=0), 'max_lines must be at least 1'),
+    (dict(max_lines=0), 'max_lines must be from 1 to 1000000'),
+    # Beyond what a deque holds: this crashed the module with an OverflowError.
+    (dict(max_lines=10 ** 20), 'max_lines must be from 1 to 1000000'),
+    # Beyond Go's time.Duration: the rack answered "time: invalid duration" with a 26-digit number.
+    (dict(since='99999999999999999999d'), 'since must be at most 9223372036 seconds'),
+    (dict(since='1e308'), 'since must be at most 9223372036 seconds'),
 ])
 def test_bad_input_fails_before_any_request(rack, run_module, args, message):
     rack.clear_requests()
