@@ -215,7 +215,7 @@ from ansible_collections.convox.convox.plugins.module_utils._pem import (
     read_pem,
 )
 from ansible_collections.convox.convox.plugins.module_utils._state import DesiredState, Field
-from ansible_collections.convox.convox.plugins.module_utils._wire import check_name, format_time, parse_time
+from ansible_collections.convox.convox.plugins.module_utils._wire import check_name, format_time, parse_duration, parse_time
 
 # The rack's own certificate authority (local racks): deleting it breaks the rack.
 RACK_CA_ID = 'ca'
@@ -282,6 +282,9 @@ def check_options(module):
             raise ConvoxConfigError('duration applies to Let\'s Encrypt certificates only (issuer=letsencrypt)')
         if p['duration'] is not None and not _GO_DURATION.match(p['duration']):
             raise ConvoxConfigError('invalid duration %r: a Go duration such as 2160h or 90h30m' % p['duration'])
+        if p['duration'] is not None:
+            # Within what Go reads (the rack parses it): a longer one is refused here, not by the rack after the check.
+            parse_duration(p['duration'], 'duration')
         if p['issuer'] == 'letsencrypt' and len(p['domains']) > LETSENCRYPT_MAX_DOMAINS:
             raise ConvoxConfigError('a Let\'s Encrypt certificate is for at most %d domains' % LETSENCRYPT_MAX_DOMAINS)
     else:

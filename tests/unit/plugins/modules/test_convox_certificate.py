@@ -148,6 +148,7 @@ def test_bad_uploads_fail_before_any_request(rack, run_module, pair, args, messa
     (dict(domains=['a.example.com', 'A.example.com']), 'domains lists a name twice'),
     (dict(duration='2160h'), 'duration applies to Let'),
     (dict(issuer='letsencrypt', duration='90 days'), "invalid duration '90 days'"),
+    (dict(issuer='letsencrypt', duration='99999999999999h'), 'duration must be at most 9223372036 seconds'),
     (dict(issuer='letsencrypt', domains=['d%d.example.com' % n for n in range(11)]), 'at most 10 domains'),
 ])
 def test_bad_generate_options_fail_before_any_request(rack, run_module, args, message):
