@@ -14,6 +14,8 @@ description:
   - Returns the recent log lines of an app (as C(convox logs --no-follow) shows them), of one of its services, of one
     process, or of a build.
   - It never follows a log - the task always ends, within O(timeout) seconds.
+  - When the app's logs hold no line, the module checks that the app exists (one more request), and fails when it does
+    not - the rack answers a name it does not know with an empty log.
   - The app's logs hold every process of the app - service processes, one-off processes and builders; a service's
     logs hold only its current service processes (not one-off processes).
   - A process's log, and the log of a build that is still running, do not end while the process or the build runs -
@@ -237,6 +239,10 @@ def main():
             read = service_log(module, client, since, remaining)
         else:
             read = client.app_logs(p['app'], since=since, filter=p['filter'], timeout=remaining(), keep=p['max_lines'])
+            if not read.lines:
+                # The rack streams nothing for an app it does not know, as for an app that wrote nothing (and keeps
+                # the stream open until the timeout): tell a mistyped name from a quiet app, at one read's cost.
+                client.app_get(p['app'])
         if read is None:
             result.update(lines=[], entries=[], truncated=False, complete=True)
         else:

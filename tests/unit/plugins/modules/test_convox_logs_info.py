@@ -133,3 +133,14 @@ def test_bad_input_fails_before_any_request(rack, run_module, args, message):
     result, failed = run_module(convox_logs_info.main, connection(rack, **args))
     assert failed and message in result['msg'], result['msg']
     assert rack.requests() == []
+
+
+def test_a_missing_app_fails_instead_of_returning_no_lines(rack, run_module, client):
+    """The rack streams nothing for an app it does not know (until the timeout), as for an app that wrote nothing:
+    without a check, a mistyped app name returned no lines and no error."""
+    rack.clear_requests()
+    result, failed = run_module(convox_logs_info.main, connection(rack, app='demo-typo', timeout=2))
+    assert failed and 'app not found: demo-typo' in result['msg'], result
+    assert [(entry['method'], entry['path']) for entry in rack.requests()] == [('GET', '/apps/demo-typo/logs'), ('GET', '/apps/demo-typo')]
+    quiet, failed = run_module(convox_logs_info.main, connection(rack, filter='no line says this', timeout=2))
+    assert not failed and quiet['lines'] == [], quiet
