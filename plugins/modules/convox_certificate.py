@@ -223,6 +223,8 @@ NOT_READY = 'Not Ready'
 LETSENCRYPT_MAX_DOMAINS = 10
 _DOMAIN = re.compile(r'^(\*\.)?([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\.)*[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\Z')
 _GO_DURATION = re.compile(r'^([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h)(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h))*\Z')
+# Far more than any certificate, chain or key: a bigger file (or a device such as /dev/zero) is not read whole.
+MAX_PEM_FILE_BYTES = 1024 * 1024
 UPLOAD_INPUTS = ('certificate', 'certificate_path', 'private_key', 'private_key_path', 'chain', 'chain_path')
 GENERATE_INPUTS = ('domains', 'issuer', 'duration')
 
@@ -251,7 +253,10 @@ def read_input(module, name):
     if path is not None:
         try:
             with open(path, 'rb') as handle:
-                text = handle.read().decode('utf-8')
+                data = handle.read(MAX_PEM_FILE_BYTES + 1)
+            if len(data) > MAX_PEM_FILE_BYTES:
+                raise ConvoxFileError('%s_path %s is larger than %d bytes: not a PEM certificate or key' % (name, path, MAX_PEM_FILE_BYTES))
+            text = data.decode('utf-8')
         except (IOError, OSError) as error:
             raise ConvoxFileError('cannot read %s_path %s: %s' % (name, path, error.strerror or error)) from None
         except UnicodeDecodeError:

@@ -266,6 +266,13 @@ def test_a_key_inside_the_certificate_option_never_shows(rack, run_module, pair)
     assert key_body(key) not in json.dumps(deleted), deleted
 
 
+def test_a_certificate_path_to_a_device_is_not_read_whole(rack, run_module, pair):
+    """/dev/zero never ends: read whole, it took all memory."""
+    result, failed = run_module(convox_certificate.main, upload(rack, pair, certificate=None, certificate_path='/dev/zero'))
+    assert failed and 'certificate_path /dev/zero is larger than 1048576 bytes' in result['msg'], result
+    assert rack.requests() == []
+
+
 def test_the_rack_ca_is_never_deleted(rack, run_module):
     result, failed = run_module(convox_certificate.main, connection(rack, id='ca', state='absent'))
     assert failed and "the rack's own certificate authority" in result['msg']
