@@ -231,11 +231,11 @@ def main():
             raise ConvoxConfigError('max_lines must be from 1 to %d' % MAX_LINES)
         since = parse_duration(p['since'], 'since') if p['since'] is not None else DEFAULT_SINCE
         client = module.client
-        if p['build']:
+        if p['build'] is not None:
             read = build_log(module, client, remaining)
-        elif p['process']:
+        elif p['process'] is not None:
             read = process_log(module, client, since, remaining)
-        elif p['service']:
+        elif p['service'] is not None:
             read = service_log(module, client, since, remaining)
         else:
             read = client.app_logs(p['app'], since=since, filter=p['filter'], timeout=remaining(), keep=p['max_lines'])

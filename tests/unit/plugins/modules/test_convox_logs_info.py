@@ -127,6 +127,10 @@ def test_max_lines_keeps_the_most_recent(rack, run_module, client):
     # Beyond Go's time.Duration: the rack answered "time: invalid duration" with a 26-digit number.
     (dict(since='99999999999999999999d'), 'since must be at most 9223372036 seconds'),
     (dict(since='1e308'), 'since must be at most 9223372036 seconds'),
+    # An empty name (a variable that came out empty) read the whole app's logs instead.
+    (dict(service=''), 'missing service name'),
+    (dict(process=''), 'missing process name'),
+    (dict(build=''), 'missing build name'),
 ])
 def test_bad_input_fails_before_any_request(rack, run_module, args, message):
     rack.clear_requests()
