@@ -77,7 +77,9 @@ options:
     description:
       - With O(state=absent), the id of the certificate to delete, as the rack lists it (see M(convox.convox.convox_certificate_info)).
       - Instead of O(id), O(state=absent) also takes the same O(certificate) (or O(certificate_path)), or the same
-        O(generate) and O(domains), as the task that created it, and deletes every certificate that is the same.
+        O(generate) and O(domains), as the task that created it, and deletes every certificate that is the same. The
+        task that uploaded it works with O(state=absent) as it is - O(private_key) and O(chain) are then not used (not
+        even read).
     type: str
   state:
     description:
@@ -312,8 +314,6 @@ def check_options(module):
             check_name('certificate', p['id'])
             if p['id'] == RACK_CA_ID:
                 raise ConvoxConfigError("'ca' is the rack's own certificate authority; it is not deleted")
-        if given['private_key'] or given['private_key_path'] or given['chain'] or given['chain_path']:
-            raise ConvoxConfigError('state=absent identifies the certificate by certificate alone; private_key and chain are not used')
 
 
 def misplaced_keys(params):

@@ -273,6 +273,21 @@ def test_a_certificate_path_to_a_device_is_not_read_whole(rack, run_module, pair
     assert rack.requests() == []
 
 
+def test_the_upload_task_deletes_with_state_absent_as_it_is(rack, run_module, pair):
+    """Flipping state on the task that uploaded: the key and chain are not needed, and not read (a key file gone is fine)."""
+    run_module(convox_certificate.main, upload(rack, pair))
+    rack.clear_requests()
+    checked, failed = run_module(convox_certificate.main, upload(rack, pair, state='absent', _ansible_check_mode=True))
+    assert not failed and checked['changed'] is True and len(checked['deleted']) == 1, checked
+    assert writes(rack) == []
+    deleted, failed = run_module(convox_certificate.main, upload(rack, pair, private_key=None, private_key_path='/nonexistent/key.pem',
+                                                                   state='absent'))
+    assert not failed and deleted['deleted'] == checked['deleted'], deleted
+    again, failed = run_module(convox_certificate.main, upload(rack, pair, state='absent'))
+    assert not failed and again['changed'] is False and again['deleted'] == []
+    assert key_body(pair[1]) not in json.dumps([checked, deleted, again])
+
+
 def test_the_rack_ca_is_never_deleted(rack, run_module):
     result, failed = run_module(convox_certificate.main, connection(rack, id='ca', state='absent'))
     assert failed and "the rack's own certificate authority" in result['msg']
