@@ -20,7 +20,9 @@ description:
     logs hold only its current service processes (not one-off processes).
   - A process's log, and the log of a build that is still running, do not end while the process or the build runs -
     the rack keeps them open whatever a client asks. Those reads end at O(timeout), with RV(complete=false) and the
-    lines that came until then. Logs of an app, a service and a finished build end by themselves.
+    lines that came until then. Logs of an app, a service and a finished build end by themselves - except the logs of
+    an app that has never written a line (the rack looks for its log group for about a minute), which end at
+    O(timeout) too.
 author:
   - Convox collection maintainers (@convox-community)
 options:
