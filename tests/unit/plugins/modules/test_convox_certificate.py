@@ -280,8 +280,8 @@ def test_the_upload_task_deletes_with_state_absent_as_it_is(rack, run_module, pa
     checked, failed = run_module(convox_certificate.main, upload(rack, pair, state='absent', _ansible_check_mode=True))
     assert not failed and checked['changed'] is True and len(checked['deleted']) == 1, checked
     assert writes(rack) == []
-    deleted, failed = run_module(convox_certificate.main, upload(rack, pair, private_key=None, private_key_path='/nonexistent/key.pem',
-                                                                   state='absent'))
+    without_key = upload(rack, pair, private_key=None, private_key_path='/nonexistent/key.pem', state='absent')
+    deleted, failed = run_module(convox_certificate.main, without_key)
     assert not failed and deleted['deleted'] == checked['deleted'], deleted
     again, failed = run_module(convox_certificate.main, upload(rack, pair, state='absent'))
     assert not failed and again['changed'] is False and again['deleted'] == []
