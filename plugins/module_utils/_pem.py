@@ -636,7 +636,13 @@ def check_upload(certificate, private_key, chain=None, now=None):
     leaf = parse_certificate(cert_blocks[0][1], 'the certificate')
     chain_ders = [der for _type, der in cert_blocks[1:] + chain_blocks]
     chain_facts = [parse_certificate(der, 'chain certificate %d' % number) for number, der in enumerate(chain_ders, 1)]
-    if private_key_public(key_type, key_der) != leaf.public_key:
+    key_public = private_key_public(key_type, key_der)
+    if key_public != leaf.public_key:
+        owner = next((number for number, facts in enumerate(chain_facts, 1) if facts.public_key == key_public), None)
+        if owner is not None:
+            # A bundle in the other order (chain first): the leaf is not where the rack looks for it.
+            raise PemError('private_key belongs to chain certificate %d (%s), not to the first certificate; the leaf must come '
+                           'first in certificate' % (owner, ', '.join(sorted(chain_facts[owner - 1].names)) or 'no names'))
         raise PemError('private_key does not belong to the certificate (their public keys differ)')
 
     key_pem = pem_text(key_type, key_der)

@@ -91,6 +91,14 @@ def test_a_matching_pair_is_accepted_and_described(kind, form, backends):
         key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
 
 
+def test_a_bundle_with_the_chain_first_says_where_the_key_belongs(backends):
+    leaf_key = new_key('p256')
+    leaf = make_cert(leaf_key, sans=('app.example.com',))
+    intermediate = make_cert(new_key('p256'))
+    with pytest.raises(PemError, match='private_key belongs to chain certificate 1 .*app.example.com.*the leaf must come first'):
+        check_upload(cert_pem(intermediate) + cert_pem(leaf), key_pem(leaf_key))
+
+
 @pytest.mark.parametrize('kind', ['rsa', 'p256', 'ed25519'])
 def test_a_key_of_another_certificate_is_refused(kind, backends):
     cert = make_cert(new_key(kind))
