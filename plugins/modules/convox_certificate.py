@@ -109,6 +109,9 @@ notes:
     that has not expired, or, with O(issuer=letsencrypt), the request the rack names after those domains
     (C(cert-<sha1 of the domains joined by "-">)), issued or pending. An expired one is replaced by a new one (the
     old one stays until deleted). Domains in another order are another Let's Encrypt request.
+    The rack does not say which certificates it made itself, so an uploaded certificate with exactly those names is
+    the same self-signed one too - O(generate) then makes none, and O(state=absent) with O(generate) deletes the
+    uploaded one as well. Delete by O(id) where both may exist.
   - Replacing a certificate is uploading the new one (a new id) and deleting the old one by O(id).
   - v2 racks list a requested ACM certificate only once AWS has issued it (after DNS validation); until then a re-run
     cannot see it and requests another one.
