@@ -18,13 +18,26 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxNotFoundError, ConvoxServerError
+from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxNotFoundError, ConvoxResponseError, ConvoxServerError
 from ansible_collections.convox.convox.plugins.module_utils._wire import api_path
 
 # v2 (convox/rack provider/aws): describeStacks on a stack that does not exist.
 _V2_MISSING_STACK = re.compile(r'Stack with id \S+ does not exist')
 # An app without an active release has no manifest to read its resources from (common.AppManifest).
 NO_RELEASE_TEXT = 'no release for app'
+# A Resource as both generations answer it (structs.Resource); the modules read these fields.
+RESOURCE_FIELDS = dict(name=str, type=(str, type(None)), status=(str, type(None)), url=(str, type(None)),
+                       parameters=(dict, type(None)), apps=(list, type(None)))
+
+
+def _checked(resources, method, path):
+    """The resources, once every linked app in them is an object (the modules read the apps' names)."""
+    for resource in resources if isinstance(resources, list) else [resources]:
+        for app in resource.get('apps') or []:
+            if not isinstance(app, dict):
+                raise ConvoxResponseError(200, 'the answer lists an app of resource %s that is not a JSON object, where the '
+                                          'Convox API sends an app' % resource.get('name'), None, method, path)
+    return resources
 
 
 def _not_found(error):
@@ -38,17 +51,20 @@ class ResourcesAPI:
 
     def app_resource_list(self, app):
         """The resources of the app's active release; 500 ``no release for app`` before its first promote."""
-        return self.get_json(api_path('apps', app, 'resources'))
+        path = api_path('apps', app, 'resources')
+        return _checked(self.get_json(path, kind=list, fields=RESOURCE_FIELDS), 'GET', path)
 
     # Rack (system) resources
 
     def system_resource_list(self):
-        return self.get_json(api_path('resources'))
+        path = api_path('resources')
+        return _checked(self.get_json(path, kind=list, fields=RESOURCE_FIELDS), 'GET', path)
 
     def system_resource_get(self, name):
         """One rack resource; ConvoxNotFoundError when the rack has none of that name (v3 404, v2 500)."""
         try:
-            return self.get_json(api_path('resources', name))
+            path = api_path('resources', name)
+            return _checked(self.get_json(path, kind=dict, fields=RESOURCE_FIELDS), 'GET', path)
         except ConvoxServerError as error:
             if _V2_MISSING_STACK.search(error.message or ''):
                 raise _not_found(error) from None
@@ -57,11 +73,13 @@ class ResourcesAPI:
     def system_resource_create(self, kind, name, parameters=None):
         """Create a rack resource of ``kind`` (v3: ``webhook`` only) with ``parameters`` sent as one encoded map."""
         data = {'kind': kind, 'name': name, 'parameters': dict(parameters) if parameters else None}
-        return self.request('POST', api_path('resources'), data=data).json()
+        path = api_path('resources')
+        return _checked(self.request('POST', path, data=data).json_of(dict, RESOURCE_FIELDS), 'POST', path)
 
     def system_resource_update(self, name, parameters):
         """Change parameters (v2; v3 answers 400 ``unavailable on v3 racks``). v2 answers the resource as it was."""
-        return self.request('PUT', api_path('resources', name), data={'parameters': dict(parameters)}).json()
+        path = api_path('resources', name)
+        return _checked(self.request('PUT', path, data={'parameters': dict(parameters)}).json_of(dict, RESOURCE_FIELDS), 'PUT', path)
 
     def system_resource_delete(self, name):
         self.request('DELETE', api_path('resources', name))

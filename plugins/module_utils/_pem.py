@@ -121,6 +121,27 @@ def read_pem(text, what):
     return blocks
 
 
+# A private key block as it appears in a text (any line endings), for masking it where it does not belong.
+_PRIVATE_KEY_BLOCK = re.compile(r'-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----.*?(?:-----END \1-----|\Z)', re.DOTALL)
+
+
+def private_key_texts(text):
+    """The private key blocks written in ``text`` (a certificate or chain option), as they appear there,
+    with each of their base64 lines: secrets to mask.
+
+    A combined PEM (certificate and key in one file, as haproxy reads it) given as the certificate holds
+    the key in an option that is not no_log; anything but text holds none.
+    """
+    if not isinstance(text, str):
+        return []
+    found = []
+    for match in _PRIVATE_KEY_BLOCK.finditer(text):
+        block = match.group(0)
+        found.extend([block, block.strip()])
+        found.extend(line.strip() for line in block.splitlines()[1:] if len(line.strip()) >= 16 and '-----' not in line)
+    return found
+
+
 def pem_text(block_type, der):
     """Canonical PEM: the BEGIN line, base64 in lines of 64, the END line, a final newline."""
     encoded = base64.b64encode(der).decode('ascii')
@@ -615,7 +636,13 @@ def check_upload(certificate, private_key, chain=None, now=None):
     leaf = parse_certificate(cert_blocks[0][1], 'the certificate')
     chain_ders = [der for _type, der in cert_blocks[1:] + chain_blocks]
     chain_facts = [parse_certificate(der, 'chain certificate %d' % number) for number, der in enumerate(chain_ders, 1)]
-    if private_key_public(key_type, key_der) != leaf.public_key:
+    key_public = private_key_public(key_type, key_der)
+    if key_public != leaf.public_key:
+        owner = next((number for number, facts in enumerate(chain_facts, 1) if facts.public_key == key_public), None)
+        if owner is not None:
+            # A bundle in the other order (chain first): the leaf is not where the rack looks for it.
+            raise PemError('private_key belongs to chain certificate %d (%s), not to the first certificate; the leaf must come '
+                           'first in certificate' % (owner, ', '.join(sorted(chain_facts[owner - 1].names)) or 'no names'))
         raise PemError('private_key does not belong to the certificate (their public keys differ)')
 
     key_pem = pem_text(key_type, key_der)

@@ -376,6 +376,11 @@ _DURATION_UNITS = {'ns': 1e-9, 'us': 1e-6, '\u00b5s': 1e-6, 'ms': 1e-3, 's': 1.0
 _DURATION_PART = re.compile(r'([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|ms|s|m|h|d)')
 
 
+# The longest duration Go reads (time.Duration is an int64 of nanoseconds): racks answer anything longer with
+# "time: invalid duration".
+GO_MAX_DURATION_SECONDS = (2 ** 63 - 1) // 10 ** 9
+
+
 def parse_duration(value, what='a duration'):
     """Seconds (a float) from a number of seconds or a duration such as ``90s``, ``10m``, ``1h30m`` or ``2d``.
 
@@ -400,6 +405,9 @@ def parse_duration(value, what='a duration'):
                 raise ConvoxConfigError('%s must be a number of seconds or a duration such as 10m or 1h30m, not %s' % (what, shown(text))) from None
     if math.isnan(seconds) or math.isinf(seconds) or seconds < 0:
         raise ConvoxConfigError('%s must be a finite number of seconds of at least 0' % what)
+    if seconds > GO_MAX_DURATION_SECONDS:
+        raise ConvoxConfigError('%s must be at most %d seconds (about 292 years, the longest duration a rack reads)'
+                                % (what, GO_MAX_DURATION_SECONDS))
     return seconds
 
 

@@ -77,7 +77,9 @@ options:
     description:
       - With O(state=absent), the id of the certificate to delete, as the rack lists it (see M(convox.convox.convox_certificate_info)).
       - Instead of O(id), O(state=absent) also takes the same O(certificate) (or O(certificate_path)), or the same
-        O(generate) and O(domains), as the task that created it, and deletes every certificate that is the same.
+        O(generate) and O(domains), as the task that created it, and deletes every certificate that is the same. The
+        task that uploaded it works with O(state=absent) as it is - O(private_key) and O(chain) are then not used (not
+        even read).
     type: str
   state:
     description:
@@ -107,6 +109,9 @@ notes:
     that has not expired, or, with O(issuer=letsencrypt), the request the rack names after those domains
     (C(cert-<sha1 of the domains joined by "-">)), issued or pending. An expired one is replaced by a new one (the
     old one stays until deleted). Domains in another order are another Let's Encrypt request.
+    The rack does not say which certificates it made itself, so an uploaded certificate with exactly those names is
+    the same self-signed one too - O(generate) then makes none, and O(state=absent) with O(generate) deletes the
+    uploaded one as well. Delete by O(id) where both may exist.
   - Replacing a certificate is uploading the new one (a new id) and deleting the old one by O(id).
   - v2 racks list a requested ACM certificate only once AWS has issued it (after DNS validation); until then a re-run
     cannot see it and requests another one.
@@ -207,9 +212,15 @@ from ansible_collections.convox.convox.plugins.module_utils._errors import (
     ConvoxServerError,
 )
 from ansible_collections.convox.convox.plugins.module_utils._module import ConvoxModule, snake_keys
-from ansible_collections.convox.convox.plugins.module_utils._pem import CERTIFICATE, check_upload, parse_certificate, read_pem
+from ansible_collections.convox.convox.plugins.module_utils._pem import (
+    CERTIFICATE,
+    check_upload,
+    parse_certificate,
+    private_key_texts,
+    read_pem,
+)
 from ansible_collections.convox.convox.plugins.module_utils._state import DesiredState, Field
-from ansible_collections.convox.convox.plugins.module_utils._wire import check_name, format_time, parse_time
+from ansible_collections.convox.convox.plugins.module_utils._wire import check_name, format_time, parse_duration, parse_time
 
 # The rack's own certificate authority (local racks): deleting it breaks the rack.
 RACK_CA_ID = 'ca'
@@ -217,6 +228,8 @@ NOT_READY = 'Not Ready'
 LETSENCRYPT_MAX_DOMAINS = 10
 _DOMAIN = re.compile(r'^(\*\.)?([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\.)*[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\Z')
 _GO_DURATION = re.compile(r'^([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h)(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h))*\Z')
+# Far more than any certificate, chain or key: a bigger file (or a device such as /dev/zero) is not read whole.
+MAX_PEM_FILE_BYTES = 1024 * 1024
 UPLOAD_INPUTS = ('certificate', 'certificate_path', 'private_key', 'private_key_path', 'chain', 'chain_path')
 GENERATE_INPUTS = ('domains', 'issuer', 'duration')
 
@@ -245,7 +258,10 @@ def read_input(module, name):
     if path is not None:
         try:
             with open(path, 'rb') as handle:
-                text = handle.read().decode('utf-8')
+                data = handle.read(MAX_PEM_FILE_BYTES + 1)
+            if len(data) > MAX_PEM_FILE_BYTES:
+                raise ConvoxFileError('%s_path %s is larger than %d bytes: not a PEM certificate or key' % (name, path, MAX_PEM_FILE_BYTES))
+            text = data.decode('utf-8')
         except (IOError, OSError) as error:
             raise ConvoxFileError('cannot read %s_path %s: %s' % (name, path, error.strerror or error)) from None
         except UnicodeDecodeError:
@@ -276,6 +292,9 @@ def check_options(module):
             raise ConvoxConfigError('duration applies to Let\'s Encrypt certificates only (issuer=letsencrypt)')
         if p['duration'] is not None and not _GO_DURATION.match(p['duration']):
             raise ConvoxConfigError('invalid duration %r: a Go duration such as 2160h or 90h30m' % p['duration'])
+        if p['duration'] is not None:
+            # Within what Go reads (the rack parses it): a longer one is refused here, not by the rack after the check.
+            parse_duration(p['duration'], 'duration')
         if p['issuer'] == 'letsencrypt' and len(p['domains']) > LETSENCRYPT_MAX_DOMAINS:
             raise ConvoxConfigError('a Let\'s Encrypt certificate is for at most %d domains' % LETSENCRYPT_MAX_DOMAINS)
     else:
@@ -298,8 +317,12 @@ def check_options(module):
             check_name('certificate', p['id'])
             if p['id'] == RACK_CA_ID:
                 raise ConvoxConfigError("'ca' is the rack's own certificate authority; it is not deleted")
-        if given['private_key'] or given['private_key_path'] or given['chain'] or given['chain_path']:
-            raise ConvoxConfigError('state=absent identifies the certificate by certificate alone; private_key and chain are not used')
+
+
+def misplaced_keys(params):
+    """Private keys written into the certificate or chain options (a combined PEM): secrets, though those
+    options are not no_log (ConvoxModule secret_params)."""
+    return [text for name in ('certificate', 'chain') for text in private_key_texts(params.get(name))]
 
 
 def now():
@@ -478,6 +501,7 @@ def main():
             state=dict(type='str', choices=['present', 'absent'], default='present'),
         ),
         wait=True,
+        secret_params=misplaced_keys,
         supports_check_mode=True,
     )
     state = DesiredState(module, FIELDS)

@@ -40,10 +40,10 @@ EXAMPLES = r"""
     msg: "{{ item.id }}: {{ item.cpu_allocatable - item.cpu }} of {{ item.cpu_capacity }} CPUs free, {{ item.processes }} processes"
   loop: "{{ nodes.instances }}"
 
-- name: Wait for a new node to be ready
+- name: Wait for a new node to be ready (v3 racks say running, v2 racks active)
   convox.convox.convox_instance_info:
   register: nodes
-  until: nodes.instances | rejectattr('status', 'eq', 'running') | list | length == 0
+  until: nodes.instances | selectattr('status', 'eq', 'pending') | list | length == 0
   retries: 30
   delay: 10
 """

@@ -14,11 +14,15 @@ description:
   - Returns the recent log lines of an app (as C(convox logs --no-follow) shows them), of one of its services, of one
     process, or of a build.
   - It never follows a log - the task always ends, within O(timeout) seconds.
+  - When the app's logs hold no line, the module checks that the app exists (one more request), and fails when it does
+    not - the rack answers a name it does not know with an empty log.
   - The app's logs hold every process of the app - service processes, one-off processes and builders; a service's
     logs hold only its current service processes (not one-off processes).
   - A process's log, and the log of a build that is still running, do not end while the process or the build runs -
     the rack keeps them open whatever a client asks. Those reads end at O(timeout), with RV(complete=false) and the
-    lines that came until then. Logs of an app, a service and a finished build end by themselves.
+    lines that came until then. Logs of an app, a service and a finished build end by themselves - except the logs of
+    an app that has never written a line (the rack looks for its log group for about a minute), which end at
+    O(timeout) too.
 author:
   - Convox collection maintainers (@convox-community)
 options:
@@ -55,6 +59,7 @@ options:
     description:
       - The most lines returned - the most recent ones. When more were read, the oldest are dropped and
         RV(truncated) is V(true).
+      - From 1 to 1000000.
     type: int
     default: 1000
   timeout:
@@ -151,6 +156,8 @@ from ansible_collections.convox.convox.plugins.module_utils._module import Convo
 from ansible_collections.convox.convox.plugins.module_utils._wire import check_name, parse_duration
 
 DEFAULT_SINCE = 120.0
+# The lines are held in memory and returned in the result: a bound that keeps both sane.
+MAX_LINES = 1000000
 # The least the log stream gets even when the reads before it used up most of the timeout.
 MIN_STREAM_SECONDS = 1.0
 
@@ -222,18 +229,22 @@ def main():
 
     with module.api_errors(result):
         check_name('app', p['app'])
-        if p['max_lines'] < 1:
-            raise ConvoxConfigError('max_lines must be at least 1')
+        if not 1 <= p['max_lines'] <= MAX_LINES:
+            raise ConvoxConfigError('max_lines must be from 1 to %d' % MAX_LINES)
         since = parse_duration(p['since'], 'since') if p['since'] is not None else DEFAULT_SINCE
         client = module.client
-        if p['build']:
+        if p['build'] is not None:
             read = build_log(module, client, remaining)
-        elif p['process']:
+        elif p['process'] is not None:
             read = process_log(module, client, since, remaining)
-        elif p['service']:
+        elif p['service'] is not None:
             read = service_log(module, client, since, remaining)
         else:
             read = client.app_logs(p['app'], since=since, filter=p['filter'], timeout=remaining(), keep=p['max_lines'])
+            if not read.lines:
+                # The rack streams nothing for an app it does not know, as for an app that wrote nothing (and keeps
+                # the stream open until the timeout): tell a mistyped name from a quiet app, at one read's cost.
+                client.app_get(p['app'])
         if read is None:
             result.update(lines=[], entries=[], truncated=False, complete=True)
         else:

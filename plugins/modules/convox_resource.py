@@ -376,6 +376,9 @@ def main():
     state = DesiredState(module, FIELDS)
     with module.api_errors(state.facts):
         check_name('resource', p['name'])
+        if p['kind'] is not None and not p['kind'].strip():
+            # Not a kind to compare: the plan would see a change that no write makes.
+            raise ConvoxConfigError('kind must not be empty; leave it out to keep the kind the resource has')
         for app in p['apps'] or ():
             check_name('app', app)
         task = ResourceTask(module, state)

@@ -91,6 +91,14 @@ def test_a_matching_pair_is_accepted_and_described(kind, form, backends):
         key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
 
 
+def test_a_bundle_with_the_chain_first_says_where_the_key_belongs(backends):
+    leaf_key = new_key('p256')
+    leaf = make_cert(leaf_key, sans=('app.example.com',))
+    intermediate = make_cert(new_key('p256'))
+    with pytest.raises(PemError, match='private_key belongs to chain certificate 1 .*app.example.com.*the leaf must come first'):
+        check_upload(cert_pem(intermediate) + cert_pem(leaf), key_pem(leaf_key))
+
+
 @pytest.mark.parametrize('kind', ['rsa', 'p256', 'ed25519'])
 def test_a_key_of_another_certificate_is_refused(kind, backends):
     cert = make_cert(new_key(kind))
@@ -273,3 +281,15 @@ def test_curve_constants_hold(oid):
     assert (y * y - (x ** 3 - 3 * x + curve.b)) % curve.p == 0
     with pytest.raises(_pem.DerError):
         curve.multiply_base(curve.n)
+
+
+def test_private_key_texts_finds_a_key_inside_a_combined_pem():
+    cert = '-----BEGIN CERTIFICATE-----\nMIIBtjCCAVugAwIBAgIUYRsBnK1wuAAk\n-----END CERTIFICATE-----\n'
+    key = '-----BEGIN EC PRIVATE KEY-----\r\nMHcCAQEEICI7di0LtKCvB8NjvvLhQkU2\r\nPKoncliWt7rj5MhBzytIoAoG\r\n-----END EC PRIVATE KEY-----'
+    found = _pem.private_key_texts(cert + key + '\n')
+    assert key in found
+    assert 'MHcCAQEEICI7di0LtKCvB8NjvvLhQkU2' in found and 'PKoncliWt7rj5MhBzytIoAoG' in found
+    assert not any('MIIBtjCC' in text for text in found)
+    # A key without its END line is a secret all the same, to the end of the text.
+    assert _pem.private_key_texts('-----BEGIN PRIVATE KEY-----\nMHcCAQEEICI7di0LtKCvB8Nj\n')[0].startswith('-----BEGIN PRIVATE KEY')
+    assert _pem.private_key_texts(cert) == [] and _pem.private_key_texts(None) == [] and _pem.private_key_texts(['x']) == []

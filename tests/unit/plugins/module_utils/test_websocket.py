@@ -117,10 +117,14 @@ def test_parse_duration(value, seconds):
     assert parse_duration(value) == seconds
 
 
-@pytest.mark.parametrize('value', ['', 'soon', '10x', '-5m', '1h 30m', 'm', True, '1e3h'])
+@pytest.mark.parametrize('value', ['', 'soon', '10x', '-5m', '1h 30m', 'm', True, '1e3h', '106752d', 1e300, '99999999999999999999d'])
 def test_parse_duration_refuses_what_is_not_a_duration(value):
     with pytest.raises(ConvoxError):
         parse_duration(value, 'since')
+
+
+def test_parse_duration_takes_the_longest_go_duration():
+    assert parse_duration('106751d') == 106751 * 86400.0
 
 
 def test_encode_duration_is_whole_seconds_rounded_away_from_zero():

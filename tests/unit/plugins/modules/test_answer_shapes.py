@@ -24,6 +24,8 @@ from ansible_collections.convox.convox.plugins.modules import (
     convox_env_info,
     convox_registry,
     convox_registry_info,
+    convox_resource,
+    convox_resource_info,
 )
 
 
@@ -70,6 +72,20 @@ CASES = [
     ('a lock that is not a boolean', convox_app, dict(name='demo', locked=True),
      answer('^/apps/demo$', {'name': 'demo', 'status': 'running', 'locked': 'no'}),
      'the answer has a JSON string as locked where the Convox API sends boolean or null'),
+    ('a resource not an object', convox_resource, dict(name='hook1', kind='webhook', parameters=dict(Url='https://hooks.example.com/x')),
+     answer('^/resources/hook1$', []), 'the answer is a JSON list where the Convox API sends an object'),
+    ('resource parameters not a map', convox_resource, dict(name='hook1', kind='webhook', parameters=dict(Url='https://hooks.example.com/x')),
+     answer('^/resources/hook1$', {'name': 'hook1', 'type': 'webhook', 'parameters': [1]}),
+     'the answer has a JSON list as parameters where the Convox API sends null or object'),
+    ('a linked app not an object', convox_resource, dict(name='hook1', kind='webhook', apps=[]),
+     answer('^/resources/hook1$', {'name': 'hook1', 'type': 'webhook', 'apps': ['demo']}),
+     'the answer lists an app of resource hook1 that is not a JSON object'),
+    ('rack resources not a list', convox_resource_info, dict(), answer('^/resources$', {}),
+     'the answer is a JSON object where the Convox API sends a list'),
+    ('a rack resource without a name', convox_resource_info, dict(), answer('^/resources$', [{'type': 'webhook'}]),
+     'the answer (item 0) has no name where the Convox API sends string'),
+    ('app resources not a list', convox_resource_info, dict(app='demo'), answer('^/apps/demo/resources$', 'x'),
+     'the answer is a JSON string where the Convox API sends a list'),
 ]
 
 
@@ -77,7 +93,7 @@ CASES = [
 def test_an_answer_of_another_shape_fails_cleanly_before_any_write(demo, run_module, what, module, args, fault, message):
     demo.add_faults([fault])
     result, failed = run_module(module.main, dict(args, host=demo.url, api_key=demo.password, wait_interval=0.1)
-                                if module in (convox_app, convox_env, convox_certificate) else
+                                if module in (convox_app, convox_env, convox_certificate, convox_resource) else
                                 dict(args, host=demo.url, api_key=demo.password))
     assert failed, (what, result)
     assert result['changed'] is False

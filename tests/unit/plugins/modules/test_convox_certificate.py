@@ -148,6 +148,7 @@ def test_bad_uploads_fail_before_any_request(rack, run_module, pair, args, messa
     (dict(domains=['a.example.com', 'A.example.com']), 'domains lists a name twice'),
     (dict(duration='2160h'), 'duration applies to Let'),
     (dict(issuer='letsencrypt', duration='90 days'), "invalid duration '90 days'"),
+    (dict(issuer='letsencrypt', duration='99999999999999h'), 'duration must be at most 9223372036 seconds'),
     (dict(issuer='letsencrypt', domains=['d%d.example.com' % n for n in range(11)]), 'at most 10 domains'),
 ])
 def test_bad_generate_options_fail_before_any_request(rack, run_module, args, message):
@@ -247,6 +248,44 @@ def test_delete_by_content_and_by_domains(rack, run_module, pair):
     assert not failed and by_domains['changed'] is True and len(by_domains['deleted']) == 1
     listed, failed = run_module(convox_certificate_info.main, info_connection(rack, generated=True))
     assert [item['id'] for item in listed['certificates']] == ['ca']
+
+
+def test_a_key_inside_the_certificate_option_never_shows(rack, run_module, pair):
+    """A combined PEM (certificate then key, as haproxy reads it) given as the certificate: the key is in an option
+    that is not no_log, and must not show in the invocation - whether the task fails (present) or succeeds (absent)."""
+    cert, key, _chain = pair
+    run_module(convox_certificate.main, upload(rack, pair))
+    combined = cert + key
+    refused, failed = run_module(convox_certificate.main, connection(
+        rack, certificate=combined, private_key_path='/nonexistent/key.pem', _ansible_inject_invocation=True))
+    assert failed and key_body(key) not in json.dumps(refused), refused
+    deleted, failed = run_module(convox_certificate.main, connection(
+        rack, certificate=combined, state='absent', _ansible_inject_invocation=True))
+    assert not failed and deleted['changed'] is True and len(deleted['deleted']) == 1
+    assert deleted['invocation']['module_args']['certificate'].startswith('-----BEGIN CERTIFICATE-----')
+    assert key_body(key) not in json.dumps(deleted), deleted
+
+
+def test_a_certificate_path_to_a_device_is_not_read_whole(rack, run_module, pair):
+    """/dev/zero never ends: read whole, it took all memory."""
+    result, failed = run_module(convox_certificate.main, upload(rack, pair, certificate=None, certificate_path='/dev/zero'))
+    assert failed and 'certificate_path /dev/zero is larger than 1048576 bytes' in result['msg'], result
+    assert rack.requests() == []
+
+
+def test_the_upload_task_deletes_with_state_absent_as_it_is(rack, run_module, pair):
+    """Flipping state on the task that uploaded: the key and chain are not needed, and not read (a key file gone is fine)."""
+    run_module(convox_certificate.main, upload(rack, pair))
+    rack.clear_requests()
+    checked, failed = run_module(convox_certificate.main, upload(rack, pair, state='absent', _ansible_check_mode=True))
+    assert not failed and checked['changed'] is True and len(checked['deleted']) == 1, checked
+    assert writes(rack) == []
+    without_key = upload(rack, pair, private_key=None, private_key_path='/nonexistent/key.pem', state='absent')
+    deleted, failed = run_module(convox_certificate.main, without_key)
+    assert not failed and deleted['deleted'] == checked['deleted'], deleted
+    again, failed = run_module(convox_certificate.main, upload(rack, pair, state='absent'))
+    assert not failed and again['changed'] is False and again['deleted'] == []
+    assert key_body(pair[1]) not in json.dumps([checked, deleted, again])
 
 
 def test_the_rack_ca_is_never_deleted(rack, run_module):

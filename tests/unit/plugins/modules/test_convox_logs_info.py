@@ -121,10 +121,30 @@ def test_max_lines_keeps_the_most_recent(rack, run_module, client):
     (dict(service='web', filter='x'), 'mutually exclusive: filter|service'),
     (dict(service='web', process='web-1'), 'mutually exclusive: service|process|build'),
     (dict(since='soon'), 'since must be a number of seconds or a duration'),
-    (dict(max_lines=0), 'max_lines must be at least 1'),
+    (dict(max_lines=0), 'max_lines must be from 1 to 1000000'),
+    # Beyond what a deque holds: this crashed the module with an OverflowError.
+    (dict(max_lines=10 ** 20), 'max_lines must be from 1 to 1000000'),
+    # Beyond Go's time.Duration: the rack answered "time: invalid duration" with a 26-digit number.
+    (dict(since='99999999999999999999d'), 'since must be at most 9223372036 seconds'),
+    (dict(since='1e308'), 'since must be at most 9223372036 seconds'),
+    # An empty name (a variable that came out empty) read the whole app's logs instead.
+    (dict(service=''), 'missing service name'),
+    (dict(process=''), 'missing process name'),
+    (dict(build=''), 'missing build name'),
 ])
 def test_bad_input_fails_before_any_request(rack, run_module, args, message):
     rack.clear_requests()
     result, failed = run_module(convox_logs_info.main, connection(rack, **args))
     assert failed and message in result['msg'], result['msg']
     assert rack.requests() == []
+
+
+def test_a_missing_app_fails_instead_of_returning_no_lines(rack, run_module, client):
+    """The rack streams nothing for an app it does not know (until the timeout), as for an app that wrote nothing:
+    without a check, a mistyped app name returned no lines and no error."""
+    rack.clear_requests()
+    result, failed = run_module(convox_logs_info.main, connection(rack, app='demo-typo', timeout=2))
+    assert failed and 'app not found: demo-typo' in result['msg'], result
+    assert [(entry['method'], entry['path']) for entry in rack.requests()] == [('GET', '/apps/demo-typo/logs'), ('GET', '/apps/demo-typo')]
+    quiet, failed = run_module(convox_logs_info.main, connection(rack, filter='no line says this', timeout=2))
+    assert not failed and quiet['lines'] == [], quiet

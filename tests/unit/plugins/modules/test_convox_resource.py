@@ -94,6 +94,8 @@ def test_v3_refusals_come_before_any_write(rack, run_module):
         (dict(name='hook2', kind='webhook', parameters={'Url': HOOK_URL}, apps=['demo']), 'v3 racks cannot link resources to apps'),
         (dict(name='hook1', kind='syslog'), 'resource hook1 is a webhook, not a syslog'),
         (dict(name='hook3', parameters={'Url': HOOK_URL}), 'kind is needed to create resource hook3'),
+        # An empty kind was a change to plan (check mode said changed) that no write made: the verify then failed.
+        (dict(name='hook1', kind=''), 'kind must not be empty'),
     ]
     for args, message in cases:
         for check_mode in (True, False):
