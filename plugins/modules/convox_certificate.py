@@ -465,7 +465,8 @@ def check_upload_identity(module):
 
 
 def delete_unlisted(module, state, client, cert_id, list_error):
-    module.warn('the rack could not list its certificates (%s); deleting %s without checking that it exists' % (list_error, cert_id))
+    doing = 'would delete' if module.check_mode else 'deleting'
+    module.warn('the rack could not list its certificates (%s); %s %s without checking that it exists' % (list_error, doing, cert_id))
     gone = False
     if not module.check_mode:
         try:

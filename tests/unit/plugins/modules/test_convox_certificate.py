@@ -321,9 +321,13 @@ def test_a_broken_list_is_explained_and_delete_by_id_still_works(rack, run_modul
     assert failed and 'invalid certificate: cert-brokn' in listed['msg']
     blocked, failed = run_module(convox_certificate.main, connection(rack, generate=True, domains=['x.example.com']))
     assert failed and 'breaks its certificate list until it is deleted' in blocked['msg']
+    rack.clear_requests()
+    predicted, failed = run_module(convox_certificate.main, connection(rack, id='cert-brokn', state='absent', _ansible_check_mode=True))
+    assert not failed and predicted['changed'] is True and writes(rack) == []
+    assert any('would delete cert-brokn without checking' in json.dumps(warning) for warning in predicted['warnings'])
     deleted, failed = run_module(convox_certificate.main, connection(rack, id='cert-brokn', state='absent'))
     assert not failed and deleted['changed'] is True and deleted['deleted'] == ['cert-brokn']
-    assert any('could not list its certificates' in json.dumps(warning) for warning in deleted['warnings'])
+    assert any('deleting cert-brokn without checking' in json.dumps(warning) for warning in deleted['warnings'])
     listed, failed = run_module(convox_certificate_info.main, info_connection(rack))
     assert not failed and [item['id'] for item in listed['certificates']] == ['ca']
 
