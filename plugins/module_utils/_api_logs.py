@@ -125,5 +125,5 @@ class LogsAPI:
         The rack adds ``Since`` to the current time (provider/k8s), so "the last 10 minutes" is sent as
         ``-600s``; it follows the process until it ends, whatever ``Follow`` says.
         """
-        headers = {'Follow': False, 'Prefix': True, 'Since': encode_duration(-since) if since is not None else None}
+        headers = {'Follow': False, 'Prefix': True, 'Since': encode_duration(since, back=True)}
         return self._read_log(api_path('apps', app, 'processes', pid, 'logs'), headers, timeout, keep, _STREAM_PREFIX, status=_pod_status)

@@ -411,11 +411,15 @@ def parse_duration(value, what='a duration'):
     return seconds
 
 
-def encode_duration(seconds):
-    """Seconds as a Go duration in whole seconds (``600s``, ``-3600s``), the form the rack's duration options parse."""
+def encode_duration(seconds, back=False):
+    """Seconds as a Go duration in whole seconds (``600s``, ``-3600s``), the form the rack's duration options parse.
+
+    With ``back``, the duration goes back from now (``600`` is ``-600s``), for options the rack adds to the time.
+    """
     if seconds is None:
         return None
-    whole = int(seconds) if float(seconds).is_integer() else int(seconds) + (1 if seconds > 0 else -1)
+    value = -float(seconds) if back else float(seconds)
+    whole = int(value) if value.is_integer() else int(value) + (1 if value > 0 else -1)
     return '%ds' % whole
 
 

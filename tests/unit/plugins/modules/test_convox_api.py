@@ -15,7 +15,6 @@ import socket
 import pytest
 import yaml
 
-from ansible.module_utils.common.parameters import PASS_VARS
 
 from ansible_collections.convox.convox.plugins.modules import convox_api
 
@@ -310,18 +309,11 @@ def test_check_mode_refuses_what_sending_would_refuse(rack, run_module, tmp_path
 # Secrets, headers, paths, methods and messages
 # ---------------------------------------------------------------------------------------
 
-def inject_invocation(args):
-    """Ask ansible-core to return `invocation.module_args`, where a leaked option value would show."""
-    if 'inject_invocation' in PASS_VARS:  # ansible-core 2.19+ returns it only when asked
-        args['_ansible_inject_invocation'] = True
-    return args
-
-
 def test_an_unencoded_password_in_host_is_masked_in_the_returned_arguments(rack, run_module):
     scheme, rest = rack.url.split('://', 1)
     host = '%s://convox:p/w@ss:x@%s' % (scheme, rest)
 
-    result, failed = run_module(convox_api.main, inject_invocation(dict(host=host, path='/apps')))
+    result, failed = run_module(convox_api.main, dict(host=host, path='/apps', _ansible_inject_invocation=True))
 
     assert failed and 'percent-encoded' in result['msg']
     assert result['invocation']['module_args']['host'] == '%s://********@%s' % (scheme, rest)
@@ -336,7 +328,7 @@ def test_a_host_with_a_line_break_is_refused_and_its_password_masked(rack, run_m
     scheme, rest = rack.url.split('://', 1)
     host = '%s://convox:pa-ss\n-word@%s' % (scheme, rest)
 
-    result, failed = run_module(convox_api.main, inject_invocation(dict(host=host, path='/apps')))
+    result, failed = run_module(convox_api.main, dict(host=host, path='/apps', _ansible_inject_invocation=True))
 
     assert failed and result['changed'] is False
     assert '`host` holds a space, a line break or another control character' in result['msg']
