@@ -316,7 +316,8 @@ def test_an_unencoded_password_in_host_is_masked_in_the_returned_arguments(rack,
     result, failed = run_module(convox_api.main, dict(host=host, path='/apps', _ansible_inject_invocation=True))
 
     assert failed and 'percent-encoded' in result['msg']
-    assert result['invocation']['module_args']['host'] == '%s://********@%s' % (scheme, rest)
+    # ansible-core 2.16 passes the masked host through its own URL heuristic, which keeps the user name.
+    assert result['invocation']['module_args']['host'] in ('%s://%s********@%s' % (scheme, user, rest) for user in ('', 'convox:'))
     text = json.dumps(result)
     assert 'p/w@ss:x' not in text and 'w@ss' not in text
     assert rack.requests() == []
