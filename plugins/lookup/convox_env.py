@@ -162,7 +162,8 @@ def _names(terms):
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
-        self._refuse_unknown_options(kwargs)
+        definitions = C.config.get_configuration_definitions(self.plugin_type, self._load_name) or {}
+        self._refuse_unknown_options(kwargs, definitions)
         self.set_options(var_options=variables, direct=kwargs)
         app = self.get_option('app')
         release_id = self.get_option('release')
@@ -172,7 +173,7 @@ class LookupModule(LookupBase):
             if release_id:
                 check_name('release', release_id)
             names = [check_env_key(term) for term in _names(terms)]
-            read = self._read(app, release_id, names or None)
+            read = self._read(app, release_id, names or None, connection_options(self, variables, definitions))
         except ConvoxError as error:
             # The client's messages name the request and the rack's answer, never a credential or a value.
             raise AnsibleLookupError('convox_env lookup: %s' % error) from None
@@ -191,10 +192,10 @@ class LookupModule(LookupBase):
                 display.warning('convox_env lookup: %s is not set in %s' % (name, where))
         return values
 
-    def _refuse_unknown_options(self, kwargs):
+    @staticmethod
+    def _refuse_unknown_options(kwargs, definitions):
         """Fail on a keyword argument that is no option: Ansible's config manager ignores it, so a typo
         (``relase='R...'``, ``reveals=true``) would silently read the latest release, or return the mask."""
-        definitions = C.config.get_configuration_definitions(self.plugin_type, self._load_name) or {}
         known = set(name for name in definitions if name != '_terms')
         known.update(alias for definition in definitions.values() for alias in (definition.get('aliases') or ()))
         unknown = sorted(str(name) for name in kwargs if name not in known)
@@ -217,9 +218,9 @@ class LookupModule(LookupBase):
         display.warning('%s: returned as %s; pass reveal=true for the values (or on_masked=ignore to get %s without this warning)'
                         % (message, MASK, MASK))
 
-    def _read(self, app, release_id, names):
+    def _read(self, app, release_id, names, connection):
         """The release and, unless reveal, the mask, on one connection."""
-        client = ConvoxClient(resolve_connection(connection_options(self)), warn=display.warning, debug=display.vvvv)
+        client = ConvoxClient(resolve_connection(connection), warn=display.warning, debug=display.vvvv)
         try:
             return read_returned_env(client, app, release_id or None, names, reveal=self.get_option('reveal'))
         finally:

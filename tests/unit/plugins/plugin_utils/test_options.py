@@ -56,11 +56,11 @@ class FakePluginWithOrigins(FakePlugin):
 
     def __init__(self, options, origins, templar=None):
         super().__init__(options)
-        self.origins = origins
+        self._origins = origins
         self._templar = templar
 
     def get_option_and_origin(self, name):
-        return self.options.get(name), self.origins.get(name, 'default')
+        return self.options.get(name), self._origins.get(name, 'default')
 
 
 def test_values_from_variables_are_templated_and_others_are_not():
@@ -75,3 +75,28 @@ def test_values_from_variables_are_templated_and_others_are_not():
     assert (options['api_key'], options['host'], options['rack']) == ('the-key', 'https://rack.example.com', '{{ not_templated }}')
     # Without a templar (a plugin created outside a template), values are left as they are.
     assert plugin_option(FakePluginWithOrigins(dict(host='{{ rack_url }}'), dict(host='var: convox_host')), 'host') == '{{ rack_url }}'
+
+
+class FakePluginOfAnsible216(FakePlugin):
+    """ansible-core 2.16's plugins keep no origins: get_option_and_origin reads the configuration again,
+    missing keyword arguments (and a value from a variable shows as the default)."""
+
+    def __init__(self, options, templar):
+        super().__init__(options)
+        self._templar = templar
+
+    def get_option_and_origin(self, name):
+        return None, 'default'
+
+
+def test_without_origins_a_value_held_by_a_variable_of_the_option_is_templated():
+    templar = FakeTemplar(dict(vault_key='the-key'))
+    plugin = FakePluginOfAnsible216(dict(api_key='{{ vault_key }}', host='{{ typed_as_a_keyword }}', rack='acme/prod'), templar)
+    definitions = dict(api_key=dict(vars=[dict(name='convox_api_key')]), host=dict(vars=[dict(name='convox_host')]),
+                       rack=dict(vars=[dict(name='convox_rack')]))
+    variables = dict(convox_api_key='{{ vault_key }}', convox_rack='other/rack')
+
+    options = connection_options(plugin, variables, definitions)
+
+    # The keyword's value is kept (it is not the variable's), as are options no variable holds.
+    assert (options['api_key'], options['host'], options['rack']) == ('the-key', '{{ typed_as_a_keyword }}', 'acme/prod')
