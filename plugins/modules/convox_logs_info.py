@@ -153,6 +153,7 @@ import time
 
 from ansible_collections.convox.convox.plugins.module_utils._errors import ConvoxConfigError, ConvoxServerError, ConvoxStreamError
 from ansible_collections.convox.convox.plugins.module_utils._module import ConvoxModule
+from ansible_collections.convox.convox.plugins.module_utils._state import is_missing_id
 from ansible_collections.convox.convox.plugins.module_utils._wire import check_name, parse_duration
 
 DEFAULT_SINCE = 120.0
@@ -169,7 +170,7 @@ def build_log(module, client, timeout):
     try:
         build = client.build_get(p['app'], p['build'])
     except ConvoxServerError as error:
-        if 'not found' in error.message:
+        if is_missing_id(error):
             module.fail_json(msg='build %s of app %s not found' % (p['build'], p['app']), status_code=error.status_code)
         raise
     if build.get('status') in ('complete', 'failed') and not build.get('logs'):
